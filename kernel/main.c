@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * actun: anycast GRE/ESP tunnel device.
+ *
+ * Only orders module start and stop; each concern lives in its own file.
+ */
+
+#include <linux/module.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "device.h"
+#include "netlink.h"
+#include "tunnel.h"
+
+unsigned int actun_net_id __read_mostly;
+
+static int __net_init actun_net_init(struct net *net)
+{
+	struct actun_net *an = actun_net(net);
+
+	INIT_LIST_HEAD(&an->devices);
+	atomic_set(&an->generation, 1);
+	return 0;
+}
+
+/*
+ * The core deletes every actun device of a dying namespace through the link
+ * kind before this runs, so the list must be empty by now.
+ */
+static void __net_exit actun_net_exit(struct net *net)
+{
+	WARN_ON(!list_empty(&actun_net(net)->devices));
+}
+
+static struct pernet_operations actun_net_ops = {
+	.init = actun_net_init,
+	.exit = actun_net_exit,
+	.id   = &actun_net_id,
+	.size = sizeof(struct actun_net),
+};
+
+static int __init actun_init(void)
+{
+	int err;
+
+	err = actun_tunnel_cache_init();
+	if (err)
+		return err;
+	err = register_pernet_device(&actun_net_ops);
+	if (err)
+		goto err_cache;
+	err = actun_device_init();
+	if (err)
+		goto err_pernet;
+	err = actun_netlink_init();
+	if (err)
+		goto err_device;
+	pr_info("actun " ACTUN_VERSION " loaded (genetlink family \"%s\" v%d)\n",
+		ACTUN_GENL_NAME, ACTUN_GENL_VERSION);
+	return 0;
+
+err_device:
+	actun_device_exit();
+err_pernet:
+	unregister_pernet_device(&actun_net_ops);
+err_cache:
+	actun_tunnel_cache_exit();
+	return err;
+}
+
+static void __exit actun_exit(void)
+{
+	actun_netlink_exit();
+	actun_device_exit();
+	unregister_pernet_device(&actun_net_ops);
+	actun_tunnel_cache_exit();
+}
+
+module_init(actun_init);
+module_exit(actun_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Anycast GRE/ESP tunnel device");
+MODULE_VERSION(ACTUN_VERSION);
+MODULE_ALIAS_RTNL_LINK("actun");
+MODULE_ALIAS_GENL_FAMILY(ACTUN_GENL_NAME);

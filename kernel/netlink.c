@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "actun" generic netlink family: policies, operations, device
+ * resolution. Documentation/netlink/specs/actun.yaml is the contract these
+ * tables implement; keep them in step. Per-object handlers live in
+ * netlink_<object>.c.
+ */
+
+#include <linux/in6.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+
+#include "device.h"
+#include "netlink.h"
+
+#define ACTUN_READ_ONLY(what) {						\
+	.type = NLA_REJECT,						\
+	.reject_message = what " is read-only",				\
+}
+
+const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
+	[ACTUN_TUNNEL_A_ID]		= { .type = NLA_U32 },
+	/* Length checked by the handler, to say what the limit is. */
+	[ACTUN_TUNNEL_A_NAME]		= { .type = NLA_NUL_STRING },
+	[ACTUN_TUNNEL_A_MODE]		= { .type = NLA_U8 },
+	[ACTUN_TUNNEL_A_LOCAL_IPV4]	= { .type = NLA_BE32 },
+	[ACTUN_TUNNEL_A_REMOTE_IPV4]	= { .type = NLA_BE32 },
+	[ACTUN_TUNNEL_A_LOCAL_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[ACTUN_TUNNEL_A_REMOTE_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[ACTUN_TUNNEL_A_KEY]		= { .type = NLA_U32 },
+	[ACTUN_TUNNEL_A_NO_KEY]		= { .type = NLA_FLAG },
+	[ACTUN_TUNNEL_A_TTL]		= { .type = NLA_U8 },
+	[ACTUN_TUNNEL_A_TOS]		= { .type = NLA_U8 },
+	[ACTUN_TUNNEL_A_MTU]		= { .type = NLA_U32 },
+	[ACTUN_TUNNEL_A_ADDR_IPV4]	= { .type = NLA_BE32 },
+	[ACTUN_TUNNEL_A_ADDR_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[ACTUN_TUNNEL_A_ADDR_PREFIXLEN]	= { .type = NLA_U8 },
+	[ACTUN_TUNNEL_A_NO_ADDR]	= { .type = NLA_FLAG },
+	[ACTUN_TUNNEL_A_STATE]		= ACTUN_READ_ONLY("tunnel state"),
+	[ACTUN_TUNNEL_A_IFINDEX]	= ACTUN_READ_ONLY("tunnel ifindex (name the device with ACTUN_A_IFINDEX)"),
+	[ACTUN_TUNNEL_A_STATS]		= ACTUN_READ_ONLY("tunnel statistics"),
+};
+
+static const struct nla_policy actun_policy[ACTUN_A_MAX + 1] = {
+	[ACTUN_A_IFINDEX]	= { .type = NLA_U32 },
+	[ACTUN_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[ACTUN_A_TUNNEL]	= NLA_POLICY_NESTED(actun_tunnel_policy),
+	[ACTUN_A_SA]		= {
+		.type = NLA_REJECT,
+		.reject_message = "security associations are not supported by this version of actun",
+	},
+	[ACTUN_A_ROUTE]		= {
+		.type = NLA_REJECT,
+		.reject_message = "routes are not supported by this version of actun",
+	},
+};
+
+/**
+ * actun_nl_get_dev - resolve the device a request names
+ * @net: the requester's namespace
+ * @attrs: top-level attributes; ACTUN_A_IFINDEX wins over ACTUN_A_IFNAME
+ * @extack: where to explain a refusal
+ *
+ * Return: the device, held (dev_put(adev->dev) when done), or an ERR_PTR.
+ */
+struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
+				   struct netlink_ext_ack *extack)
+{
+	struct actun_dev *adev;
+	struct nlattr *attr;
+
+	if (attrs[ACTUN_A_IFINDEX]) {
+		attr = attrs[ACTUN_A_IFINDEX];
+		adev = actun_dev_get_by_index(net, nla_get_u32(attr));
+	} else if (attrs[ACTUN_A_IFNAME]) {
+		attr = attrs[ACTUN_A_IFNAME];
+		adev = actun_dev_get_by_name(net, nla_data(attr));
+	} else {
+		NL_SET_ERR_MSG_MOD(extack, "missing device: give ACTUN_A_IFINDEX or ACTUN_A_IFNAME");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, ACTUN_A_IFINDEX);
+		return ERR_PTR(-EINVAL);
+	}
+	if (PTR_ERR(adev) == -ENODEV)
+		NL_SET_ERR_MSG_ATTR(extack, attr, "no such device in this network namespace");
+	else if (PTR_ERR(adev) == -EOPNOTSUPP)
+		NL_SET_ERR_MSG_ATTR(extack, attr, "the device is not an actun device");
+	return adev;
+}
+
+static int actun_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			     struct genl_info *info)
+{
+	struct actun_dev *adev;
+
+	adev = actun_nl_get_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(adev))
+		return PTR_ERR(adev);
+	info->user_ptr[0] = adev;
+	return 0;
+}
+
+static void actun_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			       struct genl_info *info)
+{
+	struct actun_dev *adev = info->user_ptr[0];
+
+	if (adev)
+		dev_put(adev->dev);
+}
+
+static const struct genl_ops actun_nl_ops[] = {
+	{
+		.cmd	= ACTUN_CMD_TUNNEL_NEW,
+		.doit	= actun_nl_tunnel_new,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_TUNNEL_DEL,
+		.doit	= actun_nl_tunnel_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_TUNNEL_GET,
+		.doit	= actun_nl_tunnel_get,
+		.start	= actun_nl_tunnel_dump_start,
+		.dumpit	= actun_nl_tunnel_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_TUNNEL_SET,
+		.doit	= actun_nl_tunnel_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group actun_nl_mcgrps[] = {
+	[ACTUN_NLGRP_CONFIG] = {
+		.name	= ACTUN_MCGRP_CONFIG,
+		/* Notifications carry the configuration GET is guarded for. */
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+};
+
+struct genl_family actun_nl_family __ro_after_init = {
+	.name		= ACTUN_GENL_NAME,
+	.version	= ACTUN_GENL_VERSION,
+	.maxattr	= ACTUN_A_MAX,
+	.policy		= actun_policy,
+	.netnsok	= true,
+	/* Each device has its own lock; requests to different ones run in parallel. */
+	.parallel_ops	= true,
+	.pre_doit	= actun_nl_pre_doit,
+	.post_doit	= actun_nl_post_doit,
+	.module		= THIS_MODULE,
+	.ops		= actun_nl_ops,
+	.n_ops		= ARRAY_SIZE(actun_nl_ops),
+	.mcgrps		= actun_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(actun_nl_mcgrps),
+};
+
+/**
+ * actun_netlink_init - register the generic netlink family
+ *
+ * Return: 0 or a negative errno.
+ */
+int actun_netlink_init(void)
+{
+	return genl_register_family(&actun_nl_family);
+}
+
+/**
+ * actun_netlink_exit - unregister the family; no request runs afterwards
+ */
+void actun_netlink_exit(void)
+{
+	genl_unregister_family(&actun_nl_family);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ACTUN_NETLINK_H
+#define _ACTUN_NETLINK_H
+
+#include <net/genetlink.h>
+
+struct actun_dev;
+
+/* Index of each multicast group in actun_nl_family.mcgrps. */
+enum actun_nl_group {
+	ACTUN_NLGRP_CONFIG,
+};
+
+extern struct genl_family actun_nl_family;
+extern const struct nla_policy actun_tunnel_policy[];
+
+struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
+				   struct netlink_ext_ack *extack);
+
+int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_tunnel_dump_start(struct netlink_callback *cb);
+int actun_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+int actun_netlink_init(void);
+void actun_netlink_exit(void);
+
+#endif /* _ACTUN_NETLINK_H */

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * actun: anycast GRE/ESP tunnel device, generic netlink interface.
+ *
+ * Documentation/netlink/specs/actun.yaml is the contract this header
+ * implements; Documentation/uapi.md explains every command and attribute.
+ *
+ * Object tree (every request names the device with ACTUN_A_IFINDEX or
+ * ACTUN_A_IFNAME, except dumps that may span all actun devices of the
+ * caller's network namespace):
+ *
+ *   ACTUN_A_IFINDEX, ACTUN_A_IFNAME
+ *   ACTUN_A_TUNNEL  (nest, enum actun_tunnel_attr)
+ *   ACTUN_A_SA      (nest, enum actun_sa_attr)      reserved, see below
+ *   ACTUN_A_ROUTE   (nest, enum actun_route_attr)   reserved, see below
+ *
+ * Commands and attributes marked "reserved" are part of the numbering plan
+ * so that later versions stay binary compatible; a kernel that does not
+ * implement them answers -EOPNOTSUPP for the command.
+ */
+#ifndef _UAPI_LINUX_ACTUN_H
+#define _UAPI_LINUX_ACTUN_H
+
+#define ACTUN_GENL_NAME		"actun"
+#define ACTUN_GENL_VERSION	1
+#define ACTUN_MCGRP_CONFIG	"config"
+
+/* Longest tunnel name, including the terminating NUL. */
+#define ACTUN_TUNNEL_NAMSIZ	32
+
+/* Outer header overhead of GRE over IPv4 without key: IPv4 20 + GRE 4. */
+#define ACTUN_GRE_OVERHEAD	24
+#define ACTUN_MTU_MIN		68
+#define ACTUN_MTU_MAX		(65535 - ACTUN_GRE_OVERHEAD)
+#define ACTUN_MTU_DEFAULT	1476
+
+/**
+ * enum actun_cmd - generic netlink commands of the "actun" family
+ * @ACTUN_CMD_TUNNEL_NEW: create a tunnel; also the notification for it
+ * @ACTUN_CMD_TUNNEL_DEL: delete a tunnel by id or name; notification too
+ * @ACTUN_CMD_TUNNEL_GET: get one tunnel (doit) or dump tunnels (dumpit)
+ * @ACTUN_CMD_TUNNEL_SET: change mutable fields of a tunnel; notification too
+ * @ACTUN_CMD_SA_NEW: reserved (ESP security associations)
+ * @ACTUN_CMD_SA_DEL: reserved
+ * @ACTUN_CMD_SA_GET: reserved
+ * @ACTUN_CMD_SA_EXPIRE: reserved (lifetime notification)
+ * @ACTUN_CMD_ROUTE_NEW: reserved (prefix routes)
+ * @ACTUN_CMD_ROUTE_DEL: reserved
+ * @ACTUN_CMD_ROUTE_GET: reserved
+ * @ACTUN_CMD_FLEET_SET: reserved (per-server identity)
+ * @ACTUN_CMD_FLEET_GET: reserved
+ * @ACTUN_CMD_SOCKET_ATTACH: reserved (NAT-T UDP socket hand-off)
+ */
+enum actun_cmd {
+	ACTUN_CMD_UNSPEC,
+	ACTUN_CMD_TUNNEL_NEW,
+	ACTUN_CMD_TUNNEL_DEL,
+	ACTUN_CMD_TUNNEL_GET,
+	ACTUN_CMD_TUNNEL_SET,
+	ACTUN_CMD_SA_NEW,
+	ACTUN_CMD_SA_DEL,
+	ACTUN_CMD_SA_GET,
+	ACTUN_CMD_SA_EXPIRE,
+	ACTUN_CMD_ROUTE_NEW,
+	ACTUN_CMD_ROUTE_DEL,
+	ACTUN_CMD_ROUTE_GET,
+	ACTUN_CMD_FLEET_SET,
+	ACTUN_CMD_FLEET_GET,
+	ACTUN_CMD_SOCKET_ATTACH,
+
+	__ACTUN_CMD_MAX,
+	ACTUN_CMD_MAX = __ACTUN_CMD_MAX - 1
+};
+
+/**
+ * enum actun_attr - top-level attributes
+ * @ACTUN_A_IFINDEX: u32, the actun device
+ * @ACTUN_A_IFNAME: string, the actun device by name (IFINDEX wins if both)
+ * @ACTUN_A_TUNNEL: nest of enum actun_tunnel_attr
+ * @ACTUN_A_SA: reserved, nest of enum actun_sa_attr
+ * @ACTUN_A_ROUTE: reserved, nest of enum actun_route_attr
+ * @ACTUN_A_PAD: padding for 64-bit attributes
+ */
+enum actun_attr {
+	ACTUN_A_UNSPEC,
+	ACTUN_A_IFINDEX,
+	ACTUN_A_IFNAME,
+	ACTUN_A_TUNNEL,
+	ACTUN_A_SA,
+	ACTUN_A_ROUTE,
+	ACTUN_A_PAD,
+
+	__ACTUN_A_MAX,
+	ACTUN_A_MAX = __ACTUN_A_MAX - 1
+};
+
+/**
+ * enum actun_tunnel_mode - encapsulation of a tunnel
+ * @ACTUN_MODE_GRE: GRE (RFC 2784/2890) over IPv4
+ * @ACTUN_MODE_IPSEC: ESP tunnel mode (RFC 4303) over IPv4, optionally in UDP
+ */
+enum actun_tunnel_mode {
+	ACTUN_MODE_UNSPEC,
+	ACTUN_MODE_GRE,
+	ACTUN_MODE_IPSEC,
+
+	__ACTUN_MODE_MAX,
+	ACTUN_MODE_MAX = __ACTUN_MODE_MAX - 1
+};
+
+/**
+ * enum actun_tunnel_state - health of a tunnel as seen by this server
+ * @ACTUN_STATE_UP: carrying traffic
+ * @ACTUN_STATE_DEGRADED: health probes see loss; routes lose preference
+ * @ACTUN_STATE_DOWN: health probes fail; routes are not used
+ */
+enum actun_tunnel_state {
+	ACTUN_STATE_UNSPEC,
+	ACTUN_STATE_UP,
+	ACTUN_STATE_DEGRADED,
+	ACTUN_STATE_DOWN,
+
+	__ACTUN_STATE_MAX,
+	ACTUN_STATE_MAX = __ACTUN_STATE_MAX - 1
+};
+
+/* Value of ACTUN_TUNNEL_A_TOS that copies the inner packet's DSCP/ECN. */
+#define ACTUN_TOS_INHERIT	1
+
+/**
+ * enum actun_tunnel_attr - attributes nested in ACTUN_A_TUNNEL
+ * @ACTUN_TUNNEL_A_ID: u32, tunnel id, unique per device. Optional on NEW
+ *	(the kernel allocates one); identifies the tunnel on DEL/GET/SET.
+ * @ACTUN_TUNNEL_A_NAME: NUL-terminated string, unique per device, at most
+ *	ACTUN_TUNNEL_NAMSIZ bytes with the NUL. Required on NEW; identifies
+ *	the tunnel on DEL/GET/SET when no id is given. Immutable.
+ * @ACTUN_TUNNEL_A_MODE: u8, enum actun_tunnel_mode. Required on NEW; immutable.
+ * @ACTUN_TUNNEL_A_LOCAL_IPV4: be32, the (anycast) outer source. Required on NEW.
+ * @ACTUN_TUNNEL_A_REMOTE_IPV4: be32, the customer router. Required on NEW.
+ * @ACTUN_TUNNEL_A_LOCAL_IPV6: 16 bytes; reserved for IPv6 outer headers,
+ *	rejected by this version.
+ * @ACTUN_TUNNEL_A_REMOTE_IPV6: 16 bytes; as ACTUN_TUNNEL_A_LOCAL_IPV6.
+ * @ACTUN_TUNNEL_A_KEY: u32, GRE key (RFC 2890); gre tunnels only.
+ * @ACTUN_TUNNEL_A_NO_KEY: flag, SET only: remove the GRE key.
+ * @ACTUN_TUNNEL_A_TTL: u8, outer TTL; 0 copies the inner TTL.
+ * @ACTUN_TUNNEL_A_TOS: u8, outer TOS; ACTUN_TOS_INHERIT copies the inner one.
+ * @ACTUN_TUNNEL_A_MTU: u32, inner MTU, ACTUN_MTU_MIN..ACTUN_MTU_MAX;
+ *	default ACTUN_MTU_DEFAULT.
+ * @ACTUN_TUNNEL_A_ADDR_IPV4: be32, interface address used by health probes.
+ * @ACTUN_TUNNEL_A_ADDR_IPV6: 16 bytes, interface address (IPv6).
+ * @ACTUN_TUNNEL_A_ADDR_PREFIXLEN: u8, prefix length of the interface
+ *	address: 30 or 31 for IPv4, 126 or 127 for IPv6. Required with an address.
+ * @ACTUN_TUNNEL_A_NO_ADDR: flag, SET only: remove the interface address.
+ * @ACTUN_TUNNEL_A_STATE: u8, enum actun_tunnel_state; read-only.
+ * @ACTUN_TUNNEL_A_IFINDEX: u32, the device holding the tunnel; read-only
+ *	(in replies and notifications, so dumps over several devices say
+ *	which device each tunnel belongs to).
+ * @ACTUN_TUNNEL_A_STATS: nest of enum actun_stats_attr; read-only.
+ * @ACTUN_TUNNEL_A_PAD: padding for 64-bit attributes.
+ */
+enum actun_tunnel_attr {
+	ACTUN_TUNNEL_A_UNSPEC,
+	ACTUN_TUNNEL_A_ID,
+	ACTUN_TUNNEL_A_NAME,
+	ACTUN_TUNNEL_A_MODE,
+	ACTUN_TUNNEL_A_LOCAL_IPV4,
+	ACTUN_TUNNEL_A_REMOTE_IPV4,
+	ACTUN_TUNNEL_A_LOCAL_IPV6,
+	ACTUN_TUNNEL_A_REMOTE_IPV6,
+	ACTUN_TUNNEL_A_KEY,
+	ACTUN_TUNNEL_A_NO_KEY,
+	ACTUN_TUNNEL_A_TTL,
+	ACTUN_TUNNEL_A_TOS,
+	ACTUN_TUNNEL_A_MTU,
+	ACTUN_TUNNEL_A_ADDR_IPV4,
+	ACTUN_TUNNEL_A_ADDR_IPV6,
+	ACTUN_TUNNEL_A_ADDR_PREFIXLEN,
+	ACTUN_TUNNEL_A_NO_ADDR,
+	ACTUN_TUNNEL_A_STATE,
+	ACTUN_TUNNEL_A_IFINDEX,
+	ACTUN_TUNNEL_A_STATS,
+	ACTUN_TUNNEL_A_PAD,
+
+	__ACTUN_TUNNEL_A_MAX,
+	ACTUN_TUNNEL_A_MAX = __ACTUN_TUNNEL_A_MAX - 1
+};
+
+/**
+ * enum actun_stats_attr - per-tunnel counters (u64), nested in
+ *	ACTUN_TUNNEL_A_STATS
+ * @ACTUN_STATS_A_RX_PACKETS: packets decapsulated and delivered
+ * @ACTUN_STATS_A_RX_BYTES: inner bytes delivered
+ * @ACTUN_STATS_A_TX_PACKETS: packets encapsulated and sent
+ * @ACTUN_STATS_A_TX_BYTES: inner bytes sent
+ * @ACTUN_STATS_A_PAD: padding
+ */
+enum actun_stats_attr {
+	ACTUN_STATS_A_UNSPEC,
+	ACTUN_STATS_A_RX_PACKETS,
+	ACTUN_STATS_A_RX_BYTES,
+	ACTUN_STATS_A_TX_PACKETS,
+	ACTUN_STATS_A_TX_BYTES,
+	ACTUN_STATS_A_PAD,
+
+	__ACTUN_STATS_A_MAX,
+	ACTUN_STATS_A_MAX = __ACTUN_STATS_A_MAX - 1
+};
+
+/**
+ * enum actun_sa_attr - reserved: attributes nested in ACTUN_A_SA
+ * @ACTUN_SA_A_TUNNEL_ID: u32, the ipsec tunnel the SA belongs to
+ * @ACTUN_SA_A_SPI: be32, security parameter index
+ * @ACTUN_SA_A_DIR: u8, 1 = inbound, 2 = outbound
+ */
+enum actun_sa_attr {
+	ACTUN_SA_A_UNSPEC,
+	ACTUN_SA_A_TUNNEL_ID,
+	ACTUN_SA_A_SPI,
+	ACTUN_SA_A_DIR,
+
+	__ACTUN_SA_A_MAX,
+	ACTUN_SA_A_MAX = __ACTUN_SA_A_MAX - 1
+};
+
+/**
+ * enum actun_route_attr - reserved: attributes nested in ACTUN_A_ROUTE
+ * @ACTUN_ROUTE_A_TUNNEL_ID: u32, the tunnel the prefix is routed to
+ * @ACTUN_ROUTE_A_FAMILY: u8, AF_INET or AF_INET6
+ * @ACTUN_ROUTE_A_PREFIX: 4 or 16 bytes, network byte order
+ * @ACTUN_ROUTE_A_PREFIXLEN: u8
+ * @ACTUN_ROUTE_A_PRIORITY: u32, lower is preferred
+ * @ACTUN_ROUTE_A_WEIGHT: u32, ECMP weight among routes of equal priority
+ */
+enum actun_route_attr {
+	ACTUN_ROUTE_A_UNSPEC,
+	ACTUN_ROUTE_A_TUNNEL_ID,
+	ACTUN_ROUTE_A_FAMILY,
+	ACTUN_ROUTE_A_PREFIX,
+	ACTUN_ROUTE_A_PREFIXLEN,
+	ACTUN_ROUTE_A_PRIORITY,
+	ACTUN_ROUTE_A_WEIGHT,
+
+	__ACTUN_ROUTE_A_MAX,
+	ACTUN_ROUTE_A_MAX = __ACTUN_ROUTE_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_ACTUN_H */
