@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# actun: make            build kernel/actun.ko and tools/
+#        make check      run the VM test suite (selftests/)
+#        make demo       boot the VM and build the reference topology
+#        make deps       install missing Debian packages (as root)
+#        make checkpatch run the kernel's checkpatch.pl on kernel/ and uapi/
+
+# The kernel to build for: the newest under /lib/modules that has a build
+# tree (linux-headers-amd64). Never `uname -r`: the host runs another kernel.
+KVER ?= $(shell for d in /lib/modules/*/build; do \
+	[ -d "$$d" ] && basename "$$(dirname "$$d")"; done | sort -V | tail -n 1)
+KDIR ?= /lib/modules/$(KVER)/build
+
+KSRC_TAR ?= $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
+CACHE := selftests/.cache
+KSFT_DIR := $(CACHE)/ksrc
+
+SELFTEST_C := $(wildcard selftests/*_test.c)
+SELFTEST_BIN := $(SELFTEST_C:.c=)
+SELFTEST_SH := $(sort $(wildcard selftests/*.sh))
+TESTS ?= $(SELFTEST_BIN) $(SELFTEST_SH)
+
+.PHONY: all module tools selftests check demo deps checkpatch clean
+
+all: module tools
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build tree under /lib/modules (install linux-headers-amd64: make deps)" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools
+
+# kselftest.h and kselftest_harness.h come from Debian's linux-source package
+# at build time; no kernel source is kept in this repository.
+$(KSFT_DIR)/.stamp: $(KSRC_TAR)
+	@test -n "$(KSRC_TAR)" || { echo "linux-source not installed (make deps)" >&2; exit 1; }
+	rm -rf $(KSFT_DIR) && mkdir -p $(KSFT_DIR)
+	tar -xJf $(KSRC_TAR) -C $(KSFT_DIR) --strip-components=1 --wildcards \
+		'*/tools/testing/selftests/kselftest.h' \
+		'*/tools/testing/selftests/kselftest_harness.h' \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+	touch $@
+
+selftests/%_test: selftests/%_test.c $(KSFT_DIR)/.stamp tools
+	$(CC) -Wall -Wextra -Werror -O2 -g -I$(KSFT_DIR)/tools/testing/selftests \
+		-Iuapi -Itools/lib $$(pkg-config --cflags libnl-genl-3.0) \
+		-o $@ $< tools/lib/libactun.a $$(pkg-config --libs libnl-genl-3.0)
+
+selftests: $(SELFTEST_BIN)
+
+check: deps all selftests
+	selftests/check $(TESTS)
+
+demo: deps all
+	selftests/vm-run -- selftests/demo.sh
+
+deps:
+	selftests/lib/install-deps
+
+checkpatch: $(KSFT_DIR)/.stamp
+	perl $(KSFT_DIR)/scripts/checkpatch.pl --no-tree --terse -f \
+		kernel/*.[ch] uapi/linux/actun.h
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools clean
+	rm -f $(SELFTEST_BIN)

@@ -1,0 +1,94 @@
+#!/bin/bash
+# The seeds' reference topology in network namespaces (run inside the VM by
+# `make demo`):
+#
+#   client 198.18.0.10 --- inet (data-centre router) ==ECMP==> edge1, edge2
+#                            |                           anycast 192.0.2.1 on lo,
+#                            |                           ac0 (actun) with tunnel cust
+#                          cust 198.51.100.1 (customer router, Linux ip_gre)
+#                            |
+#                          origin 203.0.113.100 (customer prefix 203.0.113.0/24)
+#
+# Every edge holds the same tunnel configuration, as an anycast fleet does.
+set -euo pipefail
+
+ACTUN_REPO=${ACTUN_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
+PATH=$ACTUN_REPO/tools/acctl:$PATH
+EDGES=${EDGES:-2}
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '+ %s\n' "$*"; "$@"; }
+
+[[ -d /sys/module/actun ]] || insmod "${ACTUN_KO:-$ACTUN_REPO/kernel/actun.ko}"
+
+# link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair between two namespaces.
+link() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+
+say "namespaces: client inet cust origin edge1..edge$EDGES"
+for ns in client inet cust origin $(seq -f 'edge%g' "$EDGES"); do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+done
+ip netns exec inet sysctl -qw net.ipv4.ip_forward=1
+ip netns exec cust sysctl -qw net.ipv4.ip_forward=1
+
+link client eth0 198.18.0.10/24 inet client0 198.18.0.1/24
+ip -n client route add default via 198.18.0.1
+link cust wan0 198.51.100.1/24 inet cust0 198.51.100.254/24
+ip -n cust route add default via 198.51.100.254
+link cust lan0 203.0.113.1/24 origin eth0 203.0.113.100/24
+ip -n origin route add default via 203.0.113.1
+
+nexthops=()
+for i in $(seq "$EDGES"); do
+	e=edge$i
+	link inet "e$i" "100.64.$i.1/30" "$e" uplink "100.64.$i.2/30"
+	ip -n "$e" addr add 192.0.2.1/32 dev lo
+	ip -n "$e" route add default via "100.64.$i.1"
+	ip netns exec "$e" sysctl -qw net.ipv4.ip_forward=1
+	nexthops+=(nexthop via "100.64.$i.2")
+done
+say "inet reaches anycast 192.0.2.1 and the customer prefix over ECMP"
+run ip -n inet route add 192.0.2.1/32 "${nexthops[@]}"
+run ip -n inet route add 203.0.113.0/24 "${nexthops[@]}"
+
+say "customer router: Linux ip_gre to the anycast address"
+modprobe ip_gre
+run ip -n cust link add gre1 type gre local 198.51.100.1 remote 192.0.2.1 key 100 ttl 64
+run ip -n cust addr add 10.100.0.1/31 dev gre1
+run ip -n cust link set gre1 up
+
+for i in $(seq "$EDGES"); do
+	e=edge$i
+	say "$e: actun device and the customer's tunnel (same on every edge)"
+	run ip -n "$e" link add ac0 type actun
+	run ip -n "$e" link set ac0 up
+	run acctl -n "$e" tunnel add cust dev ac0 mode gre local 192.0.2.1 \
+		remote 198.51.100.1 key 100 ttl 64 address 10.100.0.0/31
+	run ip -n "$e" route add 203.0.113.0/24 dev ac0
+	run acctl -n "$e" tunnel show
+done
+
+say "client -> anycast 192.0.2.1 (answered by whichever edge ECMP picks)"
+run ip netns exec client ping -c 3 -i 0.3 -W 2 192.0.2.1
+
+say "client -> origin 203.0.113.100 through the edges' ac0"
+if ip netns exec client ping -c 3 -i 0.3 -W 1 203.0.113.100; then
+	echo "reached the origin"
+else
+	echo "not delivered yet: actun has no GRE data plane in this version;"
+	echo "each edge counts what it had to drop, by reason:"
+fi
+for i in $(seq "$EDGES"); do
+	printf 'edge%s: ' "$i"
+	ip netns exec "edge$i" ethtool -S ac0 | awk '$1 ~ /^tx_drop/ { printf "%s %s  ", $1, $2 } END { print "" }'
+done
+
+say "acctl -j tunnel show on edge1"
+run acctl -n edge1 -j -p tunnel show
