@@ -45,7 +45,7 @@ $(KSFT_DIR)/.stamp: $(KSRC_TAR)
 	touch $@
 
 selftests/%_test: selftests/%_test.c $(KSFT_DIR)/.stamp tools
-	$(CC) -Wall -Wextra -Werror -O2 -g -I$(KSFT_DIR)/tools/testing/selftests \
+	$(CC) -Wall -Werror -O2 -g -I$(KSFT_DIR)/tools/testing/selftests \
 		-Iuapi -Itools/lib $$(pkg-config --cflags libnl-genl-3.0) \
 		-o $@ $< tools/lib/libactun.a $$(pkg-config --libs libnl-genl-3.0)
 

@@ -15,6 +15,12 @@
 
 unsigned int actun_net_id __read_mostly;
 
+/*
+ * No exit hook: the core deletes the actun devices of a dying namespace
+ * through the link kind (default_device_exit_batch) after the pernet exit
+ * hooks of later-registered subsystems such as this one have run, and
+ * before the per-namespace memory holding the device list is freed.
+ */
 static int __net_init actun_net_init(struct net *net)
 {
 	struct actun_net *an = actun_net(net);
@@ -24,18 +30,8 @@ static int __net_init actun_net_init(struct net *net)
 	return 0;
 }
 
-/*
- * The core deletes every actun device of a dying namespace through the link
- * kind before this runs, so the list must be empty by now.
- */
-static void __net_exit actun_net_exit(struct net *net)
-{
-	WARN_ON(!list_empty(&actun_net(net)->devices));
-}
-
 static struct pernet_operations actun_net_ops = {
 	.init = actun_net_init,
-	.exit = actun_net_exit,
 	.id   = &actun_net_id,
 	.size = sizeof(struct actun_net),
 };

@@ -15,7 +15,7 @@
 
 #define ACTUN_READ_ONLY(what) {						\
 	.type = NLA_REJECT,						\
-	.reject_message = what " is read-only",				\
+	.reject_message = "actun: " what " is read-only",				\
 }
 
 const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
@@ -45,15 +45,30 @@ static const struct nla_policy actun_policy[ACTUN_A_MAX + 1] = {
 	[ACTUN_A_IFINDEX]	= { .type = NLA_U32 },
 	[ACTUN_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[ACTUN_A_TUNNEL]	= NLA_POLICY_NESTED(actun_tunnel_policy),
-	[ACTUN_A_SA]		= {
-		.type = NLA_REJECT,
-		.reject_message = "security associations are not supported by this version of actun",
-	},
-	[ACTUN_A_ROUTE]		= {
-		.type = NLA_REJECT,
-		.reject_message = "routes are not supported by this version of actun",
-	},
+	/* Reserved: refused by actun_nl_check_reserved() with a reason. */
+	[ACTUN_A_SA]		= { .type = NLA_NESTED },
+	[ACTUN_A_ROUTE]		= { .type = NLA_NESTED },
 };
+
+/*
+ * NLA_REJECT cannot say this: the core refuses a nest flagged NLA_F_NESTED
+ * for a rejected attribute with a message about the flag instead.
+ */
+int actun_nl_check_reserved(struct nlattr **attrs,
+			    struct netlink_ext_ack *extack)
+{
+	if (attrs[ACTUN_A_SA]) {
+		ACTUN_ERR_ATTR(extack, attrs[ACTUN_A_SA],
+			       "security associations are not supported by this version of actun");
+		return -EOPNOTSUPP;
+	}
+	if (attrs[ACTUN_A_ROUTE]) {
+		ACTUN_ERR_ATTR(extack, attrs[ACTUN_A_ROUTE],
+			       "routes are not supported by this version of actun");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
 
 /**
  * actun_nl_get_dev - resolve the device a request names
@@ -81,9 +96,9 @@ struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 		return ERR_PTR(-EINVAL);
 	}
 	if (PTR_ERR(adev) == -ENODEV)
-		NL_SET_ERR_MSG_ATTR(extack, attr, "no such device in this network namespace");
+		ACTUN_ERR_ATTR(extack, attr, "no such device in this network namespace");
 	else if (PTR_ERR(adev) == -EOPNOTSUPP)
-		NL_SET_ERR_MSG_ATTR(extack, attr, "the device is not an actun device");
+		ACTUN_ERR_ATTR(extack, attr, "the device is not an actun device");
 	return adev;
 }
 
@@ -91,7 +106,11 @@ static int actun_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
 	struct actun_dev *adev;
+	int err;
 
+	err = actun_nl_check_reserved(info->attrs, info->extack);
+	if (err)
+		return err;
 	adev = actun_nl_get_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);
@@ -136,8 +155,11 @@ static const struct genl_ops actun_nl_ops[] = {
 static const struct genl_multicast_group actun_nl_mcgrps[] = {
 	[ACTUN_NLGRP_CONFIG] = {
 		.name	= ACTUN_MCGRP_CONFIG,
-		/* Notifications carry the configuration GET is guarded for. */
-		.flags	= GENL_UNS_ADMIN_PERM,
+		/*
+		 * Notifications carry the configuration GET is guarded for;
+		 * the check is in the namespace's owning user namespace.
+		 */
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
 

@@ -11,9 +11,20 @@ enum actun_nl_group {
 	ACTUN_NLGRP_CONFIG,
 };
 
+/*
+ * Every message actun sets starts with "actun: ", as NL_SET_ERR_MSG_MOD's
+ * do; this is its counterpart that also marks the offending attribute.
+ */
+#define ACTUN_ERR_ATTR(extack, attr, msg) do {		\
+	NL_SET_ERR_MSG_MOD(extack, msg);		\
+	NL_SET_BAD_ATTR(extack, attr);			\
+} while (0)
+
 extern struct genl_family actun_nl_family;
 extern const struct nla_policy actun_tunnel_policy[];
 
+int actun_nl_check_reserved(struct nlattr **attrs,
+			    struct netlink_ext_ack *extack);
 struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
 

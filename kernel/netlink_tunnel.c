@@ -119,15 +119,15 @@ static int actun_nl_check_name(struct nlattr *attr,
 	const char *name = nla_data(attr);
 
 	if (!*name) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "tunnel name must not be empty");
+		ACTUN_ERR_ATTR(extack, attr, "tunnel name must not be empty");
 		return -EINVAL;
 	}
 	if (strlen(name) >= ACTUN_TUNNEL_NAMSIZ) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "tunnel name is longer than 31 bytes");
+		ACTUN_ERR_ATTR(extack, attr, "tunnel name is longer than 31 bytes");
 		return -ENAMETOOLONG;
 	}
 	if (!actun_name_valid(name)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "tunnel name may only contain printable characters other than space");
+		ACTUN_ERR_ATTR(extack, attr, "tunnel name may only contain printable characters other than space");
 		return -EINVAL;
 	}
 	return 0;
@@ -147,7 +147,7 @@ static int actun_nl_apply_endpoints(struct nlattr **tb,
 			    tb[ACTUN_TUNNEL_A_REMOTE_IPV6];
 
 	if (v6) {
-		NL_SET_ERR_MSG_ATTR(extack, v6, "IPv6 outer addresses are not supported: local and remote must be IPv4");
+		ACTUN_ERR_ATTR(extack, v6, "IPv6 outer addresses are not supported: local and remote must be IPv4");
 		return -EAFNOSUPPORT;
 	}
 	if (tb[ACTUN_TUNNEL_A_LOCAL_IPV4])
@@ -155,12 +155,12 @@ static int actun_nl_apply_endpoints(struct nlattr **tb,
 	if (tb[ACTUN_TUNNEL_A_REMOTE_IPV4])
 		p->remote = nla_get_in_addr(tb[ACTUN_TUNNEL_A_REMOTE_IPV4]);
 	if (!actun_unicast4(p->local)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_LOCAL_IPV4],
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_LOCAL_IPV4],
 				    "local address must be a unicast address");
 		return -EINVAL;
 	}
 	if (!actun_unicast4(p->remote)) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_REMOTE_IPV4],
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_REMOTE_IPV4],
 				    "remote address must be a unicast address");
 		return -EINVAL;
 	}
@@ -176,13 +176,13 @@ static int actun_nl_apply_key(struct nlattr **tb, u8 mode,
 			      struct netlink_ext_ack *extack)
 {
 	if (tb[ACTUN_TUNNEL_A_KEY] && tb[ACTUN_TUNNEL_A_NO_KEY]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_NO_KEY],
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_NO_KEY],
 				    "key and no-key are mutually exclusive");
 		return -EINVAL;
 	}
 	if (tb[ACTUN_TUNNEL_A_KEY]) {
 		if (mode != ACTUN_MODE_GRE) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_KEY],
+			ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_KEY],
 					    "a key is only valid for gre tunnels");
 			return -EINVAL;
 		}
@@ -204,7 +204,7 @@ static int actun_nl_apply_mtu(struct nlattr **tb, struct actun_tunnel_params *p,
 		return 0;
 	mtu = nla_get_u32(attr);
 	if (mtu < ACTUN_MTU_MIN || mtu > ACTUN_MTU_MAX) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "mtu out of range (68-65511)");
+		ACTUN_ERR_ATTR(extack, attr, "mtu out of range (68-65511)");
 		return -ERANGE;
 	}
 	p->mtu = mtu;
@@ -223,7 +223,7 @@ static int actun_nl_check_addr4(struct nlattr *attr, u8 plen,
 	}
 	host = ntohl(nla_get_in_addr(attr)) & ((1U << (32 - plen)) - 1);
 	if (plen == 30 && (host == 0 || host == 3)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr, "a /30 interface address must not be the network or broadcast address");
+		ACTUN_ERR_ATTR(extack, attr, "a /30 interface address must not be the network or broadcast address");
 		return -EINVAL;
 	}
 	return 0;
@@ -241,7 +241,7 @@ static int actun_nl_apply_addr(struct nlattr **tb,
 
 	if (tb[ACTUN_TUNNEL_A_NO_ADDR]) {
 		if (a4 || a6 || len) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_NO_ADDR],
+			ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_NO_ADDR],
 					    "no-address cannot be combined with an address");
 			return -EINVAL;
 		}
@@ -252,13 +252,13 @@ static int actun_nl_apply_addr(struct nlattr **tb,
 	}
 	if (!a4 && !a6) {
 		if (len) {
-			NL_SET_ERR_MSG_ATTR(extack, len, "a prefix length needs an interface address");
+			ACTUN_ERR_ATTR(extack, len, "a prefix length needs an interface address");
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if (a4 && a6) {
-		NL_SET_ERR_MSG_ATTR(extack, a6, "give one interface address, IPv4 or IPv6");
+		ACTUN_ERR_ATTR(extack, a6, "give one interface address, IPv4 or IPv6");
 		return -EINVAL;
 	}
 	if (!len) {
@@ -275,7 +275,7 @@ static int actun_nl_apply_addr(struct nlattr **tb,
 		p->addr4 = nla_get_in_addr(a4);
 	} else {
 		if (plen != 126 && plen != 127) {
-			NL_SET_ERR_MSG_ATTR(extack, len, "an IPv6 interface address must be a /126 or /127");
+			ACTUN_ERR_ATTR(extack, len, "an IPv6 interface address must be a /126 or /127");
 			return -EINVAL;
 		}
 		p->addr_family = AF_INET6;
@@ -328,7 +328,7 @@ static int actun_nl_check_new(struct genl_info *info, struct nlattr *nest,
 	}
 	mode = nla_get_u8(tb[ACTUN_TUNNEL_A_MODE]);
 	if (mode != ACTUN_MODE_GRE && mode != ACTUN_MODE_IPSEC) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_MODE],
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_MODE],
 				    "unknown tunnel mode (gre or ipsec)");
 		return -EINVAL;
 	}
@@ -343,12 +343,12 @@ static int actun_nl_check_new(struct genl_info *info, struct nlattr *nest,
 		return -EINVAL;
 	}
 	if (tb[ACTUN_TUNNEL_A_ID] && !nla_get_u32(tb[ACTUN_TUNNEL_A_ID])) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_ID],
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_ID],
 				    "tunnel id 0 is reserved (leave the id out to have one allocated)");
 		return -EINVAL;
 	}
 	if (tb[ACTUN_TUNNEL_A_NO_KEY] || tb[ACTUN_TUNNEL_A_NO_ADDR]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[ACTUN_TUNNEL_A_NO_KEY] ?:
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_NO_KEY] ?:
 				    tb[ACTUN_TUNNEL_A_NO_ADDR],
 				    "no-key and no-address only apply to an existing tunnel");
 		return -EINVAL;
@@ -445,14 +445,14 @@ static struct actun_tunnel *actun_nl_find(struct actun_dev *adev,
 	if (id) {
 		by_id = actun_tunnel_find_id(&adev->tunnels, nla_get_u32(id));
 		if (!by_id) {
-			NL_SET_ERR_MSG_ATTR(extack, id, "no tunnel with this id on the device");
+			ACTUN_ERR_ATTR(extack, id, "no tunnel with this id on the device");
 			return ERR_PTR(-ENOENT);
 		}
 	}
 	if (name) {
 		by_name = actun_tunnel_find_name(&adev->tunnels, nla_data(name));
 		if (!by_name) {
-			NL_SET_ERR_MSG_ATTR(extack, name, "no tunnel with this name on the device");
+			ACTUN_ERR_ATTR(extack, name, "no tunnel with this name on the device");
 			return ERR_PTR(-ENOENT);
 		}
 	}
@@ -501,7 +501,7 @@ static int actun_nl_set_locked(struct actun_dev *adev, struct nlattr **tb,
 		return PTR_ERR(tunnel);
 	if (tb[ACTUN_TUNNEL_A_MODE] &&
 	    nla_get_u8(tb[ACTUN_TUNNEL_A_MODE]) != tunnel->mode) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[ACTUN_TUNNEL_A_MODE],
+		ACTUN_ERR_ATTR(info->extack, tb[ACTUN_TUNNEL_A_MODE],
 				    "the mode of a tunnel cannot be changed");
 		return -EINVAL;
 	}
@@ -581,7 +581,11 @@ int actun_nl_tunnel_dump_start(struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct actun_dev *adev;
+	int err;
 
+	err = actun_nl_check_reserved(info->attrs, cb->extack);
+	if (err)
+		return err;
 	if (!info->attrs[ACTUN_A_IFINDEX] && !info->attrs[ACTUN_A_IFNAME])
 		return 0;
 	adev = actun_nl_get_dev(sock_net(cb->skb->sk), info->attrs, cb->extack);

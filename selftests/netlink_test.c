@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "actun" generic netlink family seen raw: requests acctl never builds
+ * (unknown, malformed, read-only and reserved attributes, missing nests),
+ * the extack each one earns, NLM_F_ECHO on create, and a dump torn by a
+ * concurrent change being flagged NLM_F_DUMP_INTR.
+ *
+ * Each test runs in a network namespace of its own with one device, ac0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "kselftest_harness.h"
+#include "actun.h"
+
+FIXTURE(nl) {
+	struct actun_sock *sock;
+	struct actun_error err;
+	uint32_t ifindex;
+};
+
+FIXTURE_SETUP(nl)
+{
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, system("ip link set lo up && ip link add ac0 type actun && ip link add dummy0 type dummy"));
+	self->ifindex = if_nametoindex("ac0");
+	ASSERT_NE(0, self->ifindex);
+	ASSERT_EQ(0, actun_sock_open(&self->sock, &self->err));
+}
+
+FIXTURE_TEARDOWN(nl)
+{
+	actun_sock_close(self->sock);
+}
+
+static struct nl_msg *tunnel_msg(struct actun_sock *sock, uint8_t cmd,
+				 uint32_t ifindex, struct nlattr **nest)
+{
+	struct nl_msg *msg = actun_msg_new(sock, cmd, NLM_F_ACK);
+
+	if (ifindex)
+		nla_put_u32(msg, ACTUN_A_IFINDEX, ifindex);
+	*nest = nla_nest_start(msg, ACTUN_A_TUNNEL | NLA_F_NESTED);
+	return msg;
+}
+
+/* A valid NEW body: name, mode gre, local 192.0.2.1, remote 198.51.100.1. */
+static void put_valid(struct nl_msg *msg, const char *name)
+{
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, name);
+	nla_put_u8(msg, ACTUN_TUNNEL_A_MODE, ACTUN_MODE_GRE);
+	nla_put_u32(msg, ACTUN_TUNNEL_A_LOCAL_IPV4, inet_addr("192.0.2.1"));
+	nla_put_u32(msg, ACTUN_TUNNEL_A_REMOTE_IPV4, inet_addr("198.51.100.1"));
+}
+
+static int send_msg(struct actun_sock *sock, struct nl_msg *msg,
+		    struct nlattr *nest, struct actun_error *err)
+{
+	int ret;
+
+	if (nest)
+		nla_nest_end(msg, nest);
+	ret = actun_request(sock, msg, NULL, NULL, err);
+	nlmsg_free(msg);
+	return ret;
+}
+
+static int add_valid(struct actun_sock *sock, uint32_t ifindex,
+		     const char *name, struct actun_error *err)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(sock, ACTUN_CMD_TUNNEL_NEW, ifindex, &nest);
+
+	put_valid(msg, name);
+	return send_msg(sock, msg, nest, err);
+}
+
+TEST_F(nl, valid_new_by_ifname)
+{
+	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW, NLM_F_ACK);
+	struct actun_tunnel_cfg which, out;
+	struct nlattr *nest;
+
+	nla_put_string(msg, ACTUN_A_IFNAME, "ac0");
+	nest = nla_nest_start(msg, ACTUN_A_TUNNEL | NLA_F_NESTED);
+	put_valid(msg, "t1");
+	ASSERT_EQ(0, send_msg(self->sock, msg, nest, &self->err));
+
+	actun_tunnel_cfg_init(&which);
+	strcpy(which.name, "t1");
+	actun_tunnel_mark(&which, ACTUN_TUNNEL_A_NAME);
+	ASSERT_EQ(0, actun_tunnel_get(self->sock, self->ifindex, &which, &out, &self->err));
+	EXPECT_EQ(1, out.id);
+	EXPECT_EQ(self->ifindex, out.ifindex);
+	EXPECT_EQ(inet_addr("198.51.100.1"), out.remote4.s_addr);
+}
+
+TEST_F(nl, unknown_top_level_attribute)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+
+	put_valid(msg, "t1");
+	nla_nest_end(msg, nest);
+	nla_put_u32(msg, ACTUN_A_MAX + 1, 1);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_STREQ("Unknown attribute type", self->err.msg);
+	EXPECT_TRUE(self->err.has_offs);
+	EXPECT_EQ(ACTUN_A_MAX + 1, self->err.attr);
+}
+
+TEST_F(nl, unknown_tunnel_attribute)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+
+	put_valid(msg, "t1");
+	nla_put_u32(msg, ACTUN_TUNNEL_A_MAX + 1, 1);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("Unknown attribute type", self->err.msg);
+	EXPECT_EQ(ACTUN_A_TUNNEL, self->err.nest);
+	EXPECT_EQ(ACTUN_TUNNEL_A_MAX + 1, self->err.attr);
+}
+
+TEST_F(nl, wrong_attribute_length)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+	uint16_t half = 1;
+
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+	nla_put_u8(msg, ACTUN_TUNNEL_A_MODE, ACTUN_MODE_GRE);
+	nla_put(msg, ACTUN_TUNNEL_A_LOCAL_IPV4, sizeof(half), &half);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("invalid attribute length", self->err.msg);
+	EXPECT_EQ(ACTUN_TUNNEL_A_LOCAL_IPV4, self->err.attr);
+}
+
+TEST_F(nl, name_without_nul)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+
+	nla_put(msg, ACTUN_TUNNEL_A_NAME, 2, "t1");
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("Attribute failed policy validation", self->err.msg);
+	EXPECT_EQ(ACTUN_TUNNEL_A_NAME, self->err.attr);
+}
+
+TEST_F(nl, empty_name)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+
+	put_valid(msg, "");
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: tunnel name must not be empty", self->err.msg);
+}
+
+TEST_F(nl, name_with_space)
+{
+	EXPECT_EQ(-EINVAL, add_valid(self->sock, self->ifindex, "a b", &self->err));
+	EXPECT_STREQ("actun: tunnel name may only contain printable characters other than space",
+		     self->err.msg);
+}
+
+TEST_F(nl, read_only_attributes)
+{
+	static const struct { int attr; const char *msg; } cases[] = {
+		{ ACTUN_TUNNEL_A_STATE, "actun: tunnel state is read-only" },
+		{ ACTUN_TUNNEL_A_IFINDEX,
+		  "actun: tunnel ifindex (name the device with ACTUN_A_IFINDEX) is read-only" },
+		{ ACTUN_TUNNEL_A_STATS, "actun: tunnel statistics is read-only" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nlattr *nest;
+		struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW,
+						self->ifindex, &nest);
+
+		put_valid(msg, "t1");
+		nla_put_u8(msg, cases[i].attr, 1);
+		EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+		EXPECT_STREQ(cases[i].msg, self->err.msg);
+		EXPECT_EQ(cases[i].attr, self->err.attr);
+	}
+}
+
+TEST_F(nl, reserved_objects)
+{
+	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW, NLM_F_ACK);
+	struct nlattr *nest;
+
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_SA | NLA_F_NESTED);
+	nla_put_u32(msg, ACTUN_SA_A_SPI, 0x100);
+	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: security associations are not supported by this version of actun",
+		     self->err.msg);
+
+	msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW, NLM_F_ACK);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	nla_put_u32(msg, ACTUN_ROUTE_A_PRIORITY, 1);
+	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: routes are not supported by this version of actun", self->err.msg);
+
+	/* A command this version does not implement. */
+	msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_NEW, NLM_F_ACK);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, NULL, &self->err));
+}
+
+TEST_F(nl, missing_device)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, 0, &nest);
+
+	put_valid(msg, "t1");
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: missing device: give ACTUN_A_IFINDEX or ACTUN_A_IFNAME",
+		     self->err.msg);
+	EXPECT_TRUE(self->err.has_miss_type);
+	EXPECT_EQ(ACTUN_A_IFINDEX, self->err.miss_type);
+}
+
+TEST_F(nl, wrong_device)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW,
+					if_nametoindex("dummy0"), &nest);
+
+	put_valid(msg, "t1");
+	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: the device is not an actun device", self->err.msg);
+	EXPECT_EQ(ACTUN_A_IFINDEX, self->err.attr);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, 99999, &nest);
+	put_valid(msg, "t1");
+	EXPECT_EQ(-ENODEV, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: no such device in this network namespace", self->err.msg);
+}
+
+TEST_F(nl, missing_tunnel_nest)
+{
+	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW, NLM_F_ACK);
+
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_STREQ("actun: missing tunnel attributes (ACTUN_A_TUNNEL)", self->err.msg);
+	EXPECT_EQ(ACTUN_A_TUNNEL, self->err.miss_type);
+}
+
+TEST_F(nl, missing_required_attributes)
+{
+	static const struct { int skip; const char *msg; int miss; } cases[] = {
+		{ ACTUN_TUNNEL_A_NAME, "actun: missing tunnel name", ACTUN_TUNNEL_A_NAME },
+		{ ACTUN_TUNNEL_A_MODE, "actun: missing tunnel mode", ACTUN_TUNNEL_A_MODE },
+		{ ACTUN_TUNNEL_A_LOCAL_IPV4, "actun: missing local address",
+		  ACTUN_TUNNEL_A_LOCAL_IPV4 },
+		{ ACTUN_TUNNEL_A_REMOTE_IPV4, "actun: missing remote address",
+		  ACTUN_TUNNEL_A_REMOTE_IPV4 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nlattr *nest;
+		struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW,
+						self->ifindex, &nest);
+
+		if (cases[i].skip != ACTUN_TUNNEL_A_NAME)
+			nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+		if (cases[i].skip != ACTUN_TUNNEL_A_MODE)
+			nla_put_u8(msg, ACTUN_TUNNEL_A_MODE, ACTUN_MODE_GRE);
+		if (cases[i].skip != ACTUN_TUNNEL_A_LOCAL_IPV4)
+			nla_put_u32(msg, ACTUN_TUNNEL_A_LOCAL_IPV4, inet_addr("192.0.2.1"));
+		if (cases[i].skip != ACTUN_TUNNEL_A_REMOTE_IPV4)
+			nla_put_u32(msg, ACTUN_TUNNEL_A_REMOTE_IPV4, inet_addr("198.51.100.1"));
+		EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+		EXPECT_STREQ(cases[i].msg, self->err.msg);
+		EXPECT_TRUE(self->err.has_miss_type);
+		EXPECT_EQ(cases[i].miss, self->err.miss_type);
+		EXPECT_EQ(ACTUN_A_TUNNEL, self->err.miss_nest);
+	}
+}
+
+TEST_F(nl, unknown_mode)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+	nla_put_u8(msg, ACTUN_TUNNEL_A_MODE, 7);
+	nla_put_u32(msg, ACTUN_TUNNEL_A_LOCAL_IPV4, inet_addr("192.0.2.1"));
+	nla_put_u32(msg, ACTUN_TUNNEL_A_REMOTE_IPV4, inet_addr("198.51.100.1"));
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: unknown tunnel mode (gre or ipsec)", self->err.msg);
+	EXPECT_EQ(ACTUN_TUNNEL_A_MODE, self->err.attr);
+}
+
+TEST_F(nl, set_only_flags_refused_on_new)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW, self->ifindex, &nest);
+
+	put_valid(msg, "t1");
+	nla_put_flag(msg, ACTUN_TUNNEL_A_NO_KEY);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: no-key and no-address only apply to an existing tunnel", self->err.msg);
+}
+
+TEST_F(nl, contradictory_set)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_SET, self->ifindex, &nest);
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+	nla_put_u32(msg, ACTUN_TUNNEL_A_KEY, 5);
+	nla_put_flag(msg, ACTUN_TUNNEL_A_NO_KEY);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: key and no-key are mutually exclusive", self->err.msg);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_SET, self->ifindex, &nest);
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+	nla_put_u8(msg, ACTUN_TUNNEL_A_MODE, ACTUN_MODE_IPSEC);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: the mode of a tunnel cannot be changed", self->err.msg);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_SET, self->ifindex, &nest);
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+	nla_put_u32(msg, ACTUN_TUNNEL_A_ADDR_IPV4, inet_addr("10.0.0.0"));
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: an interface address needs a prefix length", self->err.msg);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_SET, self->ifindex, &nest);
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t1");
+	nla_put_u8(msg, ACTUN_TUNNEL_A_ADDR_PREFIXLEN, 31);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: a prefix length needs an interface address", self->err.msg);
+}
+
+TEST_F(nl, id_and_name_must_agree)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t2", &self->err));
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_DEL, self->ifindex, &nest);
+	nla_put_u32(msg, ACTUN_TUNNEL_A_ID, 1);
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t2");
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: tunnel id and name refer to different tunnels", self->err.msg);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_DEL, self->ifindex, &nest);
+	nla_put_u32(msg, ACTUN_TUNNEL_A_MTU, 1400);	/* libnl drops empty nests */
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: missing tunnel id or name", self->err.msg);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_DEL, self->ifindex, &nest);
+	nla_put_u32(msg, ACTUN_TUNNEL_A_ID, 77);
+	EXPECT_EQ(-ENOENT, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: no tunnel with this id on the device", self->err.msg);
+
+	msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_DEL, self->ifindex, &nest);
+	nla_put_u32(msg, ACTUN_TUNNEL_A_ID, 2);
+	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, "t2");
+	EXPECT_EQ(0, send_msg(self->sock, msg, nest, &self->err));
+}
+
+static int grab_tunnel(struct nl_msg *msg, void *arg)
+{
+	return actun_tunnel_parse(msg, arg);
+}
+
+/* NLM_F_ECHO on NEW returns the tunnel as created, with its allocated id. */
+TEST_F(nl, echo_returns_allocated_id)
+{
+	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW,
+					   NLM_F_ACK | NLM_F_ECHO);
+	struct actun_tunnel_cfg got;
+	struct nlattr *nest;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "first", &self->err));
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_TUNNEL | NLA_F_NESTED);
+	put_valid(msg, "echoed");
+	nla_nest_end(msg, nest);
+	actun_tunnel_cfg_init(&got);
+	ASSERT_EQ(0, actun_request(self->sock, msg, grab_tunnel, &got, &self->err));
+	nlmsg_free(msg);
+	EXPECT_STREQ("echoed", got.name);
+	EXPECT_EQ(2, got.id);
+	EXPECT_EQ(ACTUN_MTU_DEFAULT, got.mtu);
+}
+
+/*
+ * A dump that spans many messages, with a tunnel added between two of
+ * them, must carry NLM_F_DUMP_INTR so the reader knows to start again.
+ */
+TEST_F(nl, torn_dump_is_flagged)
+{
+	struct nl_sock *raw = nl_socket_alloc();
+	struct sockaddr_nl peer;
+	struct nl_msg *req;
+	unsigned char *buf;
+	int family, len, msgs = 0, intr = 0, done = 0;
+	char name[16];
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		snprintf(name, sizeof(name), "d%d", i);
+		ASSERT_EQ(0, add_valid(self->sock, self->ifindex, name, &self->err));
+	}
+	ASSERT_NE(NULL, raw);
+	ASSERT_EQ(0, genl_connect(raw));
+	family = genl_ctrl_resolve(raw, ACTUN_GENL_NAME);
+	ASSERT_GT(family, 0);
+	req = nlmsg_alloc();
+	genlmsg_put(req, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_DUMP,
+		    ACTUN_CMD_TUNNEL_GET, ACTUN_GENL_VERSION);
+	ASSERT_GT(nl_send_auto(raw, req), 0);
+	nlmsg_free(req);
+
+	while (!done) {
+		struct nlmsghdr *nlh;
+
+		len = nl_recv(raw, &peer, &buf, NULL);
+		ASSERT_GT(len, 0);
+		if (++msgs == 1)	/* the change lands between two parts */
+			ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "late", &self->err));
+		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+				done = 1;
+		}
+		free(buf);
+	}
+	nl_socket_free(raw);
+	EXPECT_GT(msgs, 2);
+	EXPECT_EQ(1, intr);
+}
+
+TEST_HARNESS_MAIN
