@@ -69,6 +69,8 @@ for i in $(seq "$EDGES"); do
 	say "$e: actun device and the customer's tunnel (same on every edge)"
 	run ip -n "$e" link add ac0 type actun
 	run ip -n "$e" link set ac0 up
+	# keep IPv6 neighbour discovery off the counters shown below
+	ip netns exec "$e" sysctl -qw net.ipv6.conf.ac0.disable_ipv6=1
 	run acctl -n "$e" tunnel add cust dev ac0 mode gre local 192.0.2.1 \
 		remote 198.51.100.1 key 100 ttl 64 address 10.100.0.0/31
 	run ip -n "$e" route add 203.0.113.0/24 dev ac0

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * acctl: configuration tool of the actun anycast tunnel module.
+ */
+#ifndef ACCTL_H
+#define ACCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "actun.h"
+#include "json_print.h"
+#include "utils.h"
+
+#define ACCTL_VERSION	"0.1.0"
+
+/**
+ * struct acctl - the whole mutable state of one acctl run
+ * @netns: -n NETNS, entered once before anything else (or NULL)
+ * @json: -j
+ * @pretty: -p
+ * @stats: -s
+ * @batch_file: -b FILE (or NULL); @batch_line: line being run
+ * @sock: the netlink socket, opened on first use and kept for a batch
+ * @jw: stdout, text or JSON
+ * @ifindex: @ifname caches the last if_indextoname() of a command
+ */
+struct acctl {
+	const char *netns;
+	bool json;
+	bool pretty;
+	bool stats;
+	const char *batch_file;
+	unsigned long batch_line;
+	struct actun_sock *sock;
+	struct json_writer jw;
+	uint32_t ifindex;
+	char ifname[IF_NAMESIZE + 8];
+};
+
+/**
+ * struct acctl_cmd - one word of the grammar
+ * @name: the exact word
+ * @func: runs it with the words after it; returns the exit status (0, 1)
+ * @help: one line for the usage text
+ */
+struct acctl_cmd {
+	const char *name;
+	int (*func)(struct acctl *ac, int argc, char **argv);
+	const char *help;
+};
+
+/* acctl.c */
+int acctl_sock(struct acctl *ac, struct actun_sock **sockp);
+void acctl_print_error(const struct actun_error *err);
+const char *acctl_ifname(struct acctl *ac, uint32_t ifindex);
+
+/* tunnel.c */
+int do_tunnel(struct acctl *ac, int argc, char **argv);
+void tunnel_print(struct acctl *ac, const struct actun_tunnel_cfg *t);
+
+/* monitor.c */
+int do_monitor(struct acctl *ac, int argc, char **argv);
+
+#endif /* ACCTL_H */

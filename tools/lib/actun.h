@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * libactun: userspace client of the "actun" generic netlink family.
+ *
+ * Used by acctl and later by acikd, so nothing here prints: every failure
+ * is returned as a negative errno and, when the caller passes one, a
+ * struct actun_error that says where the error came from and carries the
+ * kernel's extended ack (extack) message.
+ *
+ * Typical use:
+ *
+ *	struct actun_error err;
+ *	struct actun_sock *s;
+ *
+ *	if (actun_netns_enter("blue", &err))	// optional, before opening
+ *		...
+ *	if (actun_sock_open(&s, &err))		// -ENOENT: module not loaded
+ *		...
+ *	actun_tunnel_dump(s, 0, print_one, NULL, &err);
+ *	actun_sock_close(s);
+ *
+ * Conventions:
+ *  - Functions return 0 on success or a negative errno.
+ *  - "err" arguments may be NULL; when not NULL they are cleared on entry
+ *    and filled on failure.
+ *  - An ifindex of 0 means "no device": dumps then span every actun
+ *    device of the socket's network namespace.
+ *  - A socket is not thread safe; use one per thread. A socket that
+ *    subscribed to notifications (actun_monitor_subscribe) should not be
+ *    used for requests any more: open a second one for those.
+ */
+#ifndef ACTUN_LIB_H
+#define ACTUN_LIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <linux/actun.h>
+
+struct nl_msg;
+struct actun_sock;
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                             */
+/* ------------------------------------------------------------------ */
+
+#define ACTUN_ERRMSG_LEN	256
+
+/**
+ * enum actun_err_origin - who reported an error
+ * @ACTUN_ERR_NONE: no error
+ * @ACTUN_ERR_LOCAL: this library or a system call; msg describes it
+ * @ACTUN_ERR_KERNEL: the kernel answered the request with an error;
+ *	msg is its extack message, or "" when it sent none
+ */
+enum actun_err_origin {
+	ACTUN_ERR_NONE,
+	ACTUN_ERR_LOCAL,
+	ACTUN_ERR_KERNEL,
+};
+
+/**
+ * struct actun_error - a failed operation
+ * @err: positive errno (0: no error)
+ * @origin: enum actun_err_origin
+ * @msg: NUL-terminated message without trailing period, possibly ""
+ * @has_offs: the kernel named the offending attribute (NLMSGERR_ATTR_OFFS)
+ * @offs: its byte offset from the start of the request's nlmsghdr
+ * @attr: type of that attribute, 0 if it could not be found in the request
+ * @nest: type of the attribute it is nested in (e.g. ACTUN_A_TUNNEL), 0 at
+ *	the top level
+ * @has_miss_type: the kernel named a missing attribute
+ *	(NLMSGERR_ATTR_MISS_TYPE)
+ * @miss_type: its type
+ * @has_miss_nest: the missing attribute belongs in a nest
+ *	(NLMSGERR_ATTR_MISS_NEST)
+ * @miss_nest_offs: byte offset of that nest in the request
+ * @miss_nest: type of that nest, 0 if it could not be found
+ */
+struct actun_error {
+	int err;
+	int origin;
+	char msg[ACTUN_ERRMSG_LEN];
+	bool has_offs;
+	uint32_t offs;
+	uint16_t attr;
+	uint16_t nest;
+	bool has_miss_type;
+	uint32_t miss_type;
+	bool has_miss_nest;
+	uint32_t miss_nest_offs;
+	uint16_t miss_nest;
+};
+
+/* Clear *err (no-op for NULL). */
+void actun_error_clear(struct actun_error *err);
+
+/* Fill *err with a local error; returns -errnum. err may be NULL. */
+int actun_error_set(struct actun_error *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------ */
+/* Network namespaces                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * actun_netns_enter() - move the calling thread into a named netns
+ * @name: a name as used by "ip netns": /run/netns/@name
+ *
+ * Call before actun_sock_open() and before resolving interface names.
+ * Returns 0, -EINVAL for a name with '/' or "."/"..", or the errno of
+ * open(2)/setns(2) (-ENOENT: no such namespace, -EPERM: not privileged).
+ */
+int actun_netns_enter(const char *name, struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Socket and raw requests                                            */
+/* ------------------------------------------------------------------ */
+
+/**
+ * actun_sock_open() - open a generic netlink socket for "actun"
+ *
+ * Resolves the family id and the "config" multicast group id, and enables
+ * NETLINK_EXT_ACK and NETLINK_CAP_ACK where the kernel has them.
+ * Returns 0 and sets *sockp, or:
+ *   -ENOENT	the family is not registered (the actun module is not loaded)
+ *   -EPROTO	the family exists but has no "config" multicast group
+ *   other	socket or memory errors
+ */
+int actun_sock_open(struct actun_sock **sockp, struct actun_error *err);
+
+/* Close a socket from actun_sock_open(); NULL is ignored. */
+void actun_sock_close(struct actun_sock *sock);
+
+/* The socket's file descriptor, to poll(2) for notifications. */
+int actun_sock_fd(const struct actun_sock *sock);
+
+/* The family's version as the kernel reports it (ACTUN_GENL_VERSION). */
+uint32_t actun_sock_version(const struct actun_sock *sock);
+
+/**
+ * actun_msg_new() - start an "actun" request
+ * @cmd: enum actun_cmd
+ * @flags: extra nlmsg flags: NLM_F_ACK, NLM_F_DUMP, ...
+ *
+ * Returns a message with the generic netlink header in place, to be
+ * filled with nla_put*() and passed to actun_request(); free it with
+ * nlmsg_free(). NULL when out of memory.
+ */
+struct nl_msg *actun_msg_new(struct actun_sock *sock, uint8_t cmd, int flags);
+
+/*
+ * Called for each reply message of a request; returns 0, or a negative
+ * errno that fails the request (the rest of the reply is still read and
+ * dropped, so the socket stays usable).
+ */
+typedef int (*actun_msg_cb)(struct nl_msg *msg, void *arg);
+
+/**
+ * actun_request() - send a request and collect every reply
+ * @req: from actun_msg_new(); still owned by the caller afterwards
+ * @cb: called per reply message (may be NULL)
+ *
+ * Waits for the ACK (requests with NLM_F_ACK), the end of a dump
+ * (NLM_F_DUMP) or an error. Kernel errors, including those a dump ends
+ * with, fill @err with the extack message and offending attribute.
+ * A dump the kernel marks inconsistent (NLM_F_DUMP_INTR) is read to its end
+ * and returns -EINTR with origin ACTUN_ERR_LOCAL: the caller should start
+ * it again. A request with neither flag returns after the first reply.
+ */
+int actun_request(struct actun_sock *sock, struct nl_msg *req,
+		  actun_msg_cb cb, void *arg, struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Tunnels                                                            */
+/* ------------------------------------------------------------------ */
+
+/* Presence bit of an enum actun_tunnel_attr in actun_tunnel_cfg.present. */
+#define ACTUN_TUNNEL_F(attr)	(UINT64_C(1) << (attr))
+
+/**
+ * struct actun_tunnel_stats - ACTUN_TUNNEL_A_STATS
+ * @present: bits (1 << enum actun_stats_attr) of the counters received
+ */
+struct actun_tunnel_stats {
+	uint32_t present;
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+};
+
+/**
+ * struct actun_tunnel_cfg - every field of enum actun_tunnel_attr
+ * @present: ACTUN_TUNNEL_F() bits of the fields that are set; flags
+ *	(NO_KEY, NO_ADDR) are present bits without a value
+ *
+ * Addresses are in network byte order, everything else in host order.
+ * Field meanings, ranges and defaults: see enum actun_tunnel_attr.
+ */
+struct actun_tunnel_cfg {
+	uint64_t present;
+	uint32_t id;
+	char name[ACTUN_TUNNEL_NAMSIZ];
+	uint8_t mode;		/* enum actun_tunnel_mode */
+	struct in_addr local4;
+	struct in_addr remote4;
+	struct in6_addr local6;
+	struct in6_addr remote6;
+	uint32_t key;
+	uint8_t ttl;
+	uint8_t tos;
+	uint32_t mtu;
+	struct in_addr addr4;
+	struct in6_addr addr6;
+	uint8_t prefixlen;
+	uint8_t state;		/* enum actun_tunnel_state, read-only */
+	uint32_t ifindex;	/* read-only */
+	struct actun_tunnel_stats stats;	/* read-only */
+};
+
+static inline bool actun_tunnel_has(const struct actun_tunnel_cfg *cfg,
+				    int attr)
+{
+	return cfg->present & ACTUN_TUNNEL_F(attr);
+}
+
+static inline void actun_tunnel_mark(struct actun_tunnel_cfg *cfg, int attr)
+{
+	cfg->present |= ACTUN_TUNNEL_F(attr);
+}
+
+/* "gre", "ipsec" / "up", "degraded", "down"; "unknown" for other values. */
+const char *actun_mode_name(uint8_t mode);
+const char *actun_state_name(uint8_t state);
+
+/* Zero *cfg (nothing present). */
+void actun_tunnel_cfg_init(struct actun_tunnel_cfg *cfg);
+
+/**
+ * actun_tunnel_put() - add an ACTUN_A_TUNNEL nest to a request
+ *
+ * Puts every present field except the read-only ones (STATE, IFINDEX,
+ * STATS). Returns 0, -EINVAL for a name that is empty or too long, or
+ * -EMSGSIZE when the message is full.
+ */
+int actun_tunnel_put(struct nl_msg *msg, const struct actun_tunnel_cfg *cfg);
+
+/**
+ * actun_tunnel_parse() - read a reply or notification into *cfg
+ *
+ * Reads the ACTUN_A_TUNNEL nest; when it has no ACTUN_TUNNEL_A_IFINDEX,
+ * the top-level ACTUN_A_IFINDEX is used for cfg->ifindex. Unknown
+ * attributes are ignored. Returns 0, -ENOMSG when the message has no
+ * tunnel nest, or -EBADMSG when a known attribute is malformed.
+ */
+int actun_tunnel_parse(struct nl_msg *msg, struct actun_tunnel_cfg *cfg);
+
+/**
+ * actun_tunnel_new() - ACTUN_CMD_TUNNEL_NEW on device @ifindex
+ *
+ * @cfg needs NAME, MODE, LOCAL and REMOTE; ID and the rest are optional
+ * (the kernel allocates the id and applies the defaults).
+ */
+int actun_tunnel_new(struct actun_sock *sock, uint32_t ifindex,
+		     const struct actun_tunnel_cfg *cfg,
+		     struct actun_error *err);
+
+/* ACTUN_CMD_TUNNEL_SET: @cfg names the tunnel (ID and/or NAME) and holds
+ * the fields to change; NO_KEY / NO_ADDR remove the key / address. */
+int actun_tunnel_set(struct actun_sock *sock, uint32_t ifindex,
+		     const struct actun_tunnel_cfg *cfg,
+		     struct actun_error *err);
+
+/* ACTUN_CMD_TUNNEL_DEL: only ID and NAME of @cfg are sent. */
+int actun_tunnel_del(struct actun_sock *sock, uint32_t ifindex,
+		     const struct actun_tunnel_cfg *cfg,
+		     struct actun_error *err);
+
+/* ACTUN_CMD_TUNNEL_GET of one tunnel (ID and/or NAME of @which) into @out. */
+int actun_tunnel_get(struct actun_sock *sock, uint32_t ifindex,
+		     const struct actun_tunnel_cfg *which,
+		     struct actun_tunnel_cfg *out, struct actun_error *err);
+
+/* Called per tunnel; returns 0 to go on or a negative errno to stop. */
+typedef int (*actun_tunnel_cb)(const struct actun_tunnel_cfg *cfg,
+			       void *arg);
+
+/* How often a dump marked inconsistent (NLM_F_DUMP_INTR) is restarted. */
+#define ACTUN_DUMP_TRIES	5
+
+/**
+ * actun_tunnel_dump() - every tunnel of a device, or of all devices
+ * @ifindex: the device, or 0 for every actun device of the namespace
+ * @cb: called once per tunnel, in kernel order
+ *
+ * The whole dump is collected first and @cb only runs once a consistent
+ * dump was read, so a dump the kernel marks interrupted is retried whole
+ * (up to ACTUN_DUMP_TRIES times, then -EINTR). Returns 0, a kernel or
+ * local error, or what @cb returned.
+ */
+int actun_tunnel_dump(struct actun_sock *sock, uint32_t ifindex,
+		      actun_tunnel_cb cb, void *arg, struct actun_error *err);
+
+/**
+ * actun_tunnel_lookup() - find the one tunnel called @name in the netns
+ *
+ * Dumps all devices. Returns 0 and fills @out (with its ifindex),
+ * -ENOENT (origin ACTUN_ERR_LOCAL) when no device has it, -ENOTUNIQ when
+ * several have, -EPROTO when the kernel did not say which device, or the
+ * dump's error.
+ */
+int actun_tunnel_lookup(struct actun_sock *sock, const char *name,
+			struct actun_tunnel_cfg *out, struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Notifications                                                      */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct actun_event - one notification of the "config" group
+ * @cmd: ACTUN_CMD_TUNNEL_NEW, _DEL or _SET; 0 when @lost
+ * @lost: the socket's receive buffer overran (ENOBUFS): notifications
+ *	were dropped, re-dump to resynchronise
+ * @tunnel: the tunnel, NULL when @lost
+ */
+struct actun_event {
+	uint8_t cmd;
+	bool lost;
+	const struct actun_tunnel_cfg *tunnel;
+};
+
+/* Returns 0 to go on, anything else stops actun_monitor_run(). */
+typedef int (*actun_event_cb)(const struct actun_event *ev, void *arg);
+
+/**
+ * actun_monitor_subscribe() - join the "config" multicast group
+ *
+ * Also enlarges the receive buffer (best effort). Notifications of
+ * commands this library does not know are skipped.
+ */
+int actun_monitor_subscribe(struct actun_sock *sock, struct actun_error *err);
+
+/**
+ * actun_monitor_recv() - read what one recvmsg(2) brings, call @cb per
+ *	event
+ *
+ * Blocks unless the socket is non-blocking (then -EAGAIN when empty).
+ * Returns 0, the nonzero value @cb returned, or a negative errno.
+ */
+int actun_monitor_recv(struct actun_sock *sock, actun_event_cb cb, void *arg,
+		       struct actun_error *err);
+
+/* actun_monitor_recv() in a loop until @cb returns nonzero or an error. */
+int actun_monitor_run(struct actun_sock *sock, actun_event_cb cb, void *arg,
+		      struct actun_error *err);
+
+#endif /* ACTUN_LIB_H */
