@@ -56,7 +56,9 @@ static int actun_dev_init(struct net_device *dev)
 
 /*
  * Runs once for every device that passed ndo_init, under RTNL, on explicit
- * deletion, namespace teardown and module unload alike.
+ * deletion, namespace teardown and module unload alike. It only closes the
+ * device to new objects; the tunnels go in actun_dev_free(), outside RTNL,
+ * since a device may hold a million of them.
  */
 static void actun_dev_uninit(struct net_device *dev)
 {
@@ -64,19 +66,25 @@ static void actun_dev_uninit(struct net_device *dev)
 
 	if (!list_empty(&adev->net_node))
 		list_del_rcu(&adev->net_node);
-
 	mutex_lock(&adev->lock);
 	adev->dead = true;
-	actun_tunnel_table_flush(&adev->tunnels);
-	actun_tunnel_table_destroy(&adev->tunnels);
 	mutex_unlock(&adev->lock);
 	actun_net_changed(dev_net(dev));
 }
 
+/*
+ * The priv_destructor: runs after the last reference to the device is gone
+ * (netdev_run_todo, without RTNL), so no request can still reach the table.
+ */
 static void actun_dev_free(struct net_device *dev)
 {
 	struct actun_dev *adev = netdev_priv(dev);
 
+	mutex_lock(&adev->lock);
+	actun_tunnel_table_flush(&adev->tunnels);
+	actun_tunnel_table_destroy(&adev->tunnels);
+	mutex_unlock(&adev->lock);
+	mutex_destroy(&adev->lock);
 	free_percpu(adev->drops);
 }
 
@@ -114,6 +122,7 @@ static void actun_get_drvinfo(struct net_device *dev,
 
 static const struct ethtool_ops actun_ethtool_ops = {
 	.get_drvinfo		= actun_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
 	.get_sset_count		= actun_get_sset_count,
 	.get_strings		= actun_get_strings,
 	.get_ethtool_stats	= actun_get_ethtool_stats,

@@ -13,11 +13,6 @@
 #include "device.h"
 #include "netlink.h"
 
-#define ACTUN_READ_ONLY(what) {						\
-	.type = NLA_REJECT,						\
-	.reject_message = "actun: " what " is read-only",				\
-}
-
 const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
 	[ACTUN_TUNNEL_A_ID]		= { .type = NLA_U32 },
 	/* Length checked by the handler, to say what the limit is. */
@@ -36,9 +31,10 @@ const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
 	[ACTUN_TUNNEL_A_ADDR_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[ACTUN_TUNNEL_A_ADDR_PREFIXLEN]	= { .type = NLA_U8 },
 	[ACTUN_TUNNEL_A_NO_ADDR]	= { .type = NLA_FLAG },
-	[ACTUN_TUNNEL_A_STATE]		= ACTUN_READ_ONLY("tunnel state"),
-	[ACTUN_TUNNEL_A_IFINDEX]	= ACTUN_READ_ONLY("tunnel ifindex (name the device with ACTUN_A_IFINDEX)"),
-	[ACTUN_TUNNEL_A_STATS]		= ACTUN_READ_ONLY("tunnel statistics"),
+	/* Read-only: refused by actun_nl_parse_tunnel() with a reason. */
+	[ACTUN_TUNNEL_A_STATE]		= { .type = NLA_U8 },
+	[ACTUN_TUNNEL_A_IFINDEX]	= { .type = NLA_U32 },
+	[ACTUN_TUNNEL_A_STATS]		= { .type = NLA_NESTED },
 };
 
 static const struct nla_policy actun_policy[ACTUN_A_MAX + 1] = {
@@ -141,7 +137,6 @@ static const struct genl_ops actun_nl_ops[] = {
 	{
 		.cmd	= ACTUN_CMD_TUNNEL_GET,
 		.doit	= actun_nl_tunnel_get,
-		.start	= actun_nl_tunnel_dump_start,
 		.dumpit	= actun_nl_tunnel_dump,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

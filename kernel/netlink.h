@@ -32,7 +32,6 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_tunnel_dump_start(struct netlink_callback *cb);
 int actun_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 int actun_netlink_init(void);

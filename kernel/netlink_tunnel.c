@@ -68,41 +68,77 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static void actun_nl_tunnel_notify(struct actun_dev *adev,
-				   struct actun_tunnel *tunnel, u8 cmd,
-				   struct genl_info *info)
+/*
+ * Notifications are allocated before the change they announce, so that a
+ * requester asking for NLM_F_ECHO either gets the echo or an error and an
+ * unchanged table, never a silent success. Returns NULL when nobody listens.
+ */
+static struct sk_buff *actun_nl_notify_alloc(struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&actun_nl_family, net, ACTUN_NLGRP_CONFIG) &&
+	if (!genl_has_listeners(&actun_nl_family, genl_info_net(info),
+				ACTUN_NLGRP_CONFIG) &&
 	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
-		return;
+		return NULL;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	return skb ?: ERR_PTR(-ENOMEM);
+}
+
+/* Fill and send a notification from actun_nl_notify_alloc(); NULL is a no-op. */
+static void actun_nl_notify_send(struct sk_buff *skb, struct actun_dev *adev,
+				 struct actun_tunnel *tunnel, u8 cmd,
+				 struct genl_info *info)
+{
 	if (!skb)
-		goto lost;
+		return;
 	if (actun_nl_tunnel_fill(skb, adev, tunnel, info->snd_portid,
 				 info->snd_seq, 0, cmd, NULL)) {
+		/* A tunnel always fits NLMSG_GOODSIZE; tell listeners anyway. */
 		nlmsg_free(skb);
-		goto lost;
+		genl_set_err(&actun_nl_family, genl_info_net(info), 0,
+			     ACTUN_NLGRP_CONFIG, -ENOBUFS);
+		return;
 	}
 	genl_notify(&actun_nl_family, skb, info, ACTUN_NLGRP_CONFIG, GFP_KERNEL);
-	return;
+}
 
-lost:
-	/* Listeners learn they missed an event and must resynchronise. */
-	genl_set_err(&actun_nl_family, net, 0, ACTUN_NLGRP_CONFIG, -ENOBUFS);
+/* Attributes that replies carry and requests must not. */
+static int actun_nl_check_read_only(struct nlattr **tb,
+				    struct netlink_ext_ack *extack)
+{
+	if (tb[ACTUN_TUNNEL_A_STATE]) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_STATE],
+			       "tunnel state is read-only");
+		return -EINVAL;
+	}
+	if (tb[ACTUN_TUNNEL_A_IFINDEX]) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_IFINDEX],
+			       "tunnel ifindex is read-only (name the device with ACTUN_A_IFINDEX)");
+		return -EINVAL;
+	}
+	if (tb[ACTUN_TUNNEL_A_STATS]) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_STATS],
+			       "tunnel statistics are read-only");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int actun_nl_parse_tunnel(struct genl_info *info, struct nlattr **tb)
 {
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, ACTUN_A_TUNNEL)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "missing tunnel attributes (ACTUN_A_TUNNEL)");
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, ACTUN_TUNNEL_A_MAX,
-				info->attrs[ACTUN_A_TUNNEL],
-				actun_tunnel_policy, info->extack);
+	err = nla_parse_nested(tb, ACTUN_TUNNEL_A_MAX,
+			       info->attrs[ACTUN_A_TUNNEL],
+			       actun_tunnel_policy, info->extack);
+	if (err)
+		return err;
+	return actun_nl_check_read_only(tb, info->extack);
 }
 
 static bool actun_name_valid(const char *name)
@@ -381,6 +417,7 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	struct actun_dev *adev = info->user_ptr[0];
 	struct actun_tunnel_params *params;
 	struct actun_tunnel *tunnel;
+	struct sk_buff *notify;
 	u8 mode;
 	int err;
 
@@ -401,6 +438,11 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[ACTUN_TUNNEL_A_ID])
 		tunnel->id = nla_get_u32(tb[ACTUN_TUNNEL_A_ID]);
+	notify = actun_nl_notify_alloc(info);
+	if (IS_ERR(notify)) {
+		actun_tunnel_free_unpublished(tunnel);
+		return PTR_ERR(notify);
+	}
 
 	mutex_lock(&adev->lock);
 	if (adev->dead) {
@@ -411,12 +453,15 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!err) {
 		actun_net_changed(genl_info_net(info));
-		actun_nl_tunnel_notify(adev, tunnel, ACTUN_CMD_TUNNEL_NEW, info);
+		actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_NEW,
+				     info);
 	}
 	mutex_unlock(&adev->lock);
 
-	if (err)
+	if (err) {
+		nlmsg_free(notify);
 		actun_tunnel_free_unpublished(tunnel);
+	}
 	return err;
 }
 
@@ -449,6 +494,10 @@ static struct actun_tunnel *actun_nl_find(struct actun_dev *adev,
 			return ERR_PTR(-ENOENT);
 		}
 	}
+	if (name && strlen(nla_data(name)) >= ACTUN_TUNNEL_NAMSIZ) {
+		ACTUN_ERR_ATTR(extack, name, "tunnel name is longer than 31 bytes");
+		return ERR_PTR(-ENAMETOOLONG);
+	}
 	if (name) {
 		by_name = actun_tunnel_find_name(&adev->tunnels, nla_data(name));
 		if (!by_name) {
@@ -468,19 +517,25 @@ int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[ACTUN_TUNNEL_A_MAX + 1];
 	struct actun_dev *adev = info->user_ptr[0];
 	struct actun_tunnel *tunnel;
+	struct sk_buff *notify;
 	int err;
 
 	err = actun_nl_parse_tunnel(info, tb);
 	if (err)
 		return err;
+	notify = actun_nl_notify_alloc(info);
+	if (IS_ERR(notify))
+		return PTR_ERR(notify);
 	mutex_lock(&adev->lock);
 	tunnel = actun_nl_find(adev, tb, info->attrs[ACTUN_A_TUNNEL],
 			       info->extack);
 	if (IS_ERR(tunnel)) {
 		err = PTR_ERR(tunnel);
+		nlmsg_free(notify);
 		goto out;
 	}
-	actun_nl_tunnel_notify(adev, tunnel, ACTUN_CMD_TUNNEL_DEL, info);
+	/* The event describes the tunnel as it was, so fill it first. */
+	actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_DEL, info);
 	actun_tunnel_remove(&adev->tunnels, tunnel);
 	actun_net_changed(genl_info_net(info));
 out:
@@ -489,7 +544,7 @@ out:
 }
 
 static int actun_nl_set_locked(struct actun_dev *adev, struct nlattr **tb,
-			       struct genl_info *info)
+			       struct genl_info *info, struct sk_buff *notify)
 {
 	struct actun_tunnel_params *params;
 	struct actun_tunnel *tunnel;
@@ -515,9 +570,9 @@ static int actun_nl_set_locked(struct actun_dev *adev, struct nlattr **tb,
 		kfree(params);
 		return err;
 	}
-	actun_tunnel_replace_params(tunnel, params);
+	actun_tunnel_replace_params(tunnel, params, &adev->lock);
 	actun_net_changed(genl_info_net(info));
-	actun_nl_tunnel_notify(adev, tunnel, ACTUN_CMD_TUNNEL_SET, info);
+	actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_SET, info);
 	return 0;
 }
 
@@ -525,14 +580,20 @@ int actun_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ACTUN_TUNNEL_A_MAX + 1];
 	struct actun_dev *adev = info->user_ptr[0];
+	struct sk_buff *notify;
 	int err;
 
 	err = actun_nl_parse_tunnel(info, tb);
 	if (err)
 		return err;
+	notify = actun_nl_notify_alloc(info);
+	if (IS_ERR(notify))
+		return PTR_ERR(notify);
 	mutex_lock(&adev->lock);
-	err = actun_nl_set_locked(adev, tb, info);
+	err = actun_nl_set_locked(adev, tb, info, notify);
 	mutex_unlock(&adev->lock);
+	if (err)
+		nlmsg_free(notify);
 	return err;
 }
 
@@ -569,15 +630,20 @@ int actun_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Dump state in cb->args:
- *   [0] ifindex of the device being dumped (devices go in ifindex order)
+ *   [0] ifindex of the device being dumped (devices go in ifindex order);
+ *       a long, so that moving past ifindex INT_MAX cannot wrap
  *   [1] first tunnel id not yet dumped on that device
  *   [2] ifindex the request filtered on, or 0 for every actun device
  *   [3] set once the dump is complete
+ *   [4] set once the request has been checked
  * Resuming by (ifindex, id) rather than by position keeps a dump correct when
  * devices or tunnels come and go between messages; such a change also bumps
  * the namespace generation, which marks the dump NLM_F_DUMP_INTR.
+ *
+ * The request is checked on the first dumpit call rather than in .start,
+ * because only dumpit has cb->extack to explain a refusal.
  */
-int actun_nl_tunnel_dump_start(struct netlink_callback *cb)
+static int actun_nl_dump_check(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct actun_dev *adev;
@@ -588,7 +654,7 @@ int actun_nl_tunnel_dump_start(struct netlink_callback *cb)
 		return err;
 	if (!info->attrs[ACTUN_A_IFINDEX] && !info->attrs[ACTUN_A_IFNAME])
 		return 0;
-	adev = actun_nl_get_dev(sock_net(cb->skb->sk), info->attrs, cb->extack);
+	adev = actun_nl_get_dev(sock_net(skb->sk), info->attrs, cb->extack);
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);
 	cb->args[2] = adev->dev->ifindex;
@@ -597,7 +663,7 @@ int actun_nl_tunnel_dump_start(struct netlink_callback *cb)
 }
 
 /* The actun device with the lowest ifindex >= @ifindex, under RCU. */
-static struct actun_dev *actun_nl_next_dev(struct actun_net *an, int ifindex,
+static struct actun_dev *actun_nl_next_dev(struct actun_net *an, long ifindex,
 					   int only)
 {
 	struct actun_dev *adev, *best = NULL;
@@ -635,12 +701,20 @@ int actun_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct actun_net *an = actun_net(sock_net(skb->sk));
 	unsigned long next_id = cb->args[1];
-	int ifindex = cb->args[0];
+	long ifindex = cb->args[0];
 	struct actun_dev *adev;
+	int err;
 
+	/* Also on the last call: NLMSG_DONE is checked against it too. */
+	cb->seq = atomic_read(&an->generation);
 	if (cb->args[3])
 		return 0;
-	cb->seq = atomic_read(&an->generation);
+	if (!cb->args[4]) {
+		err = actun_nl_dump_check(skb, cb);
+		if (err)
+			return err;
+		cb->args[4] = 1;
+	}
 
 	rcu_read_lock();
 	while ((adev = actun_nl_next_dev(an, ifindex, cb->args[2]))) {

@@ -199,15 +199,17 @@ void actun_tunnel_remove(struct actun_tunnel_table *table,
 
 /**
  * actun_tunnel_replace_params - switch a tunnel to a new configuration
- * @tunnel: the tunnel; the caller holds the device lock
+ * @tunnel: the tunnel
  * @params: the new configuration, owned by the tunnel from now on
+ * @lock: the device lock, which the caller holds
  */
 void actun_tunnel_replace_params(struct actun_tunnel *tunnel,
-				 struct actun_tunnel_params *params)
+				 struct actun_tunnel_params *params,
+				 struct mutex *lock)
 {
 	struct actun_tunnel_params *old;
 
-	old = rcu_replace_pointer(tunnel->params, params, true);
+	old = rcu_replace_pointer(tunnel->params, params, lockdep_is_held(lock));
 	kfree_rcu(old, rcu);
 }
 
@@ -237,7 +239,9 @@ struct actun_tunnel *actun_tunnel_find_name(struct actun_tunnel_table *table,
 {
 	char key[ACTUN_TUNNEL_NAMSIZ];
 
-	strscpy_pad(key, name, sizeof(key));
+	/* A longer name must not match the tunnel named by its prefix. */
+	if (strscpy_pad(key, name, sizeof(key)) < 0)
+		return NULL;
 	return rhashtable_lookup_fast(&table->by_name, key, actun_name_params);
 }
 

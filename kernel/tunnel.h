@@ -5,6 +5,7 @@
 #include <linux/bits.h>
 #include <linux/in6.h>
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
@@ -56,8 +57,8 @@ struct actun_tunnel_params {
  * @name: unique per device, NUL-padded (it is the hash key)
  * @name_node: entry in &actun_tunnel_table.by_name
  * @params: current configuration, RCU-protected
- * @refcount: the table holds one reference; readers take more with
- *	actun_tunnel_get() only while the count is not zero
+ * @refcount: the table holds one reference; a reader that must keep the
+ *	tunnel past its RCU section takes one with kref_get_unless_zero()
  * @rcu: defers the free until readers are done
  */
 struct actun_tunnel {
@@ -99,7 +100,8 @@ int actun_tunnel_insert(struct actun_tunnel_table *table,
 void actun_tunnel_remove(struct actun_tunnel_table *table,
 			 struct actun_tunnel *tunnel);
 void actun_tunnel_replace_params(struct actun_tunnel *tunnel,
-				 struct actun_tunnel_params *params);
+				 struct actun_tunnel_params *params,
+				 struct mutex *lock);
 
 struct actun_tunnel *actun_tunnel_find_id(struct actun_tunnel_table *table,
 					  u32 id);
@@ -107,17 +109,6 @@ struct actun_tunnel *actun_tunnel_find_name(struct actun_tunnel_table *table,
 					    const char *name);
 
 void actun_tunnel_put(struct actun_tunnel *tunnel);
-
-/**
- * actun_tunnel_get - take a reference unless the tunnel is being freed
- * @tunnel: found under rcu_read_lock()
- *
- * Return: @tunnel with a reference the caller must put, or NULL.
- */
-static inline struct actun_tunnel *actun_tunnel_get(struct actun_tunnel *tunnel)
-{
-	return kref_get_unless_zero(&tunnel->refcount) ? tunnel : NULL;
-}
 
 int actun_tunnel_cache_init(void);
 void actun_tunnel_cache_exit(void);

@@ -50,6 +50,14 @@ check_error "mtu out of range (68-65511)" $A tunnel set t1 mtu 40000000
 check_error "a key is only valid for gre tunnels" sh -c \
 	"$A $add t3 dev ac0 mode ipsec local 192.0.2.1 remote 198.51.100.3 && $A tunnel set t3 key 9"
 
+check_error "actun: the device is not an actun device" $A tunnel show dev dummy0
+long31=$(printf 'n%.0s' {1..31})
+$A $add "$long31" dev ac0 mode gre local 192.0.2.1 remote 198.51.100.31
+check_error "tunnel name is longer than 31 bytes" $A tunnel del "${long31}xyz" dev ac0
+check_error "tunnel name is longer than 31 bytes" $A tunnel set "${long31}xyz" dev ac0 mtu 1300
+check "a longer name did not act on the tunnel named by its prefix" \
+	$A tunnel del "$long31" dev ac0
+
 # A refused change leaves the tunnel as it was.
 before=$($A -j tunnel show t1)
 check_fails "set with one bad field" $A tunnel set t1 mtu 1300 address 10.0.0.0/24

@@ -178,18 +178,27 @@ TEST_F(nl, read_only_attributes)
 	static const struct { int attr; const char *msg; } cases[] = {
 		{ ACTUN_TUNNEL_A_STATE, "actun: tunnel state is read-only" },
 		{ ACTUN_TUNNEL_A_IFINDEX,
-		  "actun: tunnel ifindex (name the device with ACTUN_A_IFINDEX) is read-only" },
-		{ ACTUN_TUNNEL_A_STATS, "actun: tunnel statistics is read-only" },
+		  "actun: tunnel ifindex is read-only (name the device with ACTUN_A_IFINDEX)" },
+		{ ACTUN_TUNNEL_A_STATS, "actun: tunnel statistics are read-only" },
 	};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct nlattr *nest;
+		struct nlattr *nest, *inner;
 		struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW,
 						self->ifindex, &nest);
 
 		put_valid(msg, "t1");
-		nla_put_u8(msg, cases[i].attr, 1);
+		if (cases[i].attr == ACTUN_TUNNEL_A_STATS) {
+			/* as a client would send it: a flagged nest */
+			inner = nla_nest_start(msg, ACTUN_TUNNEL_A_STATS | NLA_F_NESTED);
+			nla_put_u64(msg, ACTUN_STATS_A_RX_PACKETS, 1);
+			nla_nest_end(msg, inner);
+		} else if (cases[i].attr == ACTUN_TUNNEL_A_STATE) {
+			nla_put_u8(msg, cases[i].attr, ACTUN_STATE_UP);
+		} else {
+			nla_put_u32(msg, cases[i].attr, self->ifindex);
+		}
 		EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
 		EXPECT_STREQ(cases[i].msg, self->err.msg);
 		EXPECT_EQ(cases[i].attr, self->err.attr);

@@ -62,6 +62,14 @@ kill $mon; wait $mon 2>/dev/null
 check_eq "monitor: new, set, del of t4" "new:t4:1476 set:t4:1280 del:t4:1280" \
 	"$(jq -r '"\(.event):\(.name):\(.mtu)"' /tmp/monitor.out | paste -sd' ')"
 
+# The dump walks devices in ifindex order; the last possible index must
+# end the walk, not wrap it around.
+ip -n t link add ac7 index 2147483647 type actun
+$A tunnel add last dev ac7 mode gre local 192.0.2.1 remote 198.51.100.7
+check_eq "dump ends after ifindex 2147483647, each tunnel once" "t1 t3 t2 t1 last" \
+	"$(timeout 20 $A -j tunnel show | jq -r 'map(.name) | join(" ")')"
+ip -n t link del ac7
+
 check "del t2" $A tunnel del t2
 check_error "does not exist" $A tunnel del t2
 check "del by dev" $A tunnel del t1 dev ac1
