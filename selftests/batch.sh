@@ -21,6 +21,17 @@ check_error "a tunnel with this name already exists on the device" \
 check_eq "lines before the failure applied, none after" "b1 b2" \
 	"$(acctl -n b -j tunnel show | jq -r 'map(.name) | join(" ")')"
 
+# The issue's own case: lines 1-2 good, line 3 fails.
+cat >/tmp/c.batch <<'EOB'
+tunnel add c1 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.11
+tunnel add c2 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.12
+tunnel add c3 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.13 mtu 10
+tunnel add c4 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.14
+EOB
+check_error "Command failed /tmp/c.batch:3" acctl -n b -b /tmp/c.batch
+check_eq "lines 1-2 applied, 4 not" "c1 c2" \
+	"$(acctl -n b -j tunnel show | jq -r 'map(select(.name | startswith("c")) | .name) | join(" ")')"
+
 printf 'tunnel add s1 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.5\ntunnel show s1\n' >/tmp/s.batch
 check_eq "batch from stdin, output from show" "s1" \
 	"$(acctl -n b -j -b - </tmp/s.batch | jq -r '.[0].name')"
