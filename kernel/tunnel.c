@@ -248,13 +248,15 @@ struct actun_tunnel *actun_tunnel_find_name(struct actun_tunnel_table *table,
 /**
  * actun_tunnel_cache_init - create the slab cache for tunnels
  *
- * A cache of its own makes leaks visible, since kmem_cache_destroy() complains
- * about objects left over, and /proc/slabinfo counts live tunnels.
- *
  * Return: 0 or -ENOMEM.
  */
 int actun_tunnel_cache_init(void)
 {
+	/*
+	 * A cache of its own makes leaks visible: kmem_cache_destroy()
+	 * complains about objects left over, and /proc/slabinfo counts live
+	 * tunnels.
+	 */
 	actun_tunnel_cache = KMEM_CACHE(actun_tunnel, 0);
 	return actun_tunnel_cache ? 0 : -ENOMEM;
 }
