@@ -12,7 +12,7 @@
  *   ACTUN_A_IFINDEX, ACTUN_A_IFNAME
  *   ACTUN_A_TUNNEL  (nest, enum actun_tunnel_attr)
  *   ACTUN_A_SA      (nest, enum actun_sa_attr)      reserved, see below
- *   ACTUN_A_ROUTE   (nest, enum actun_route_attr)   reserved, see below
+ *   ACTUN_A_ROUTE   (nest, enum actun_route_attr)
  *
  * Commands and attributes marked "reserved" are part of the numbering plan
  * so that later versions stay binary compatible; a kernel that does not
@@ -44,9 +44,9 @@
  * @ACTUN_CMD_SA_DEL: reserved
  * @ACTUN_CMD_SA_GET: reserved
  * @ACTUN_CMD_SA_EXPIRE: reserved (lifetime notification)
- * @ACTUN_CMD_ROUTE_NEW: reserved (prefix routes)
- * @ACTUN_CMD_ROUTE_DEL: reserved
- * @ACTUN_CMD_ROUTE_GET: reserved
+ * @ACTUN_CMD_ROUTE_NEW: route a prefix to a tunnel; notification too
+ * @ACTUN_CMD_ROUTE_DEL: delete a route; notification too
+ * @ACTUN_CMD_ROUTE_GET: dump routes (of one tunnel, or of the device)
  * @ACTUN_CMD_FLEET_SET: reserved (per-server identity)
  * @ACTUN_CMD_FLEET_GET: reserved
  * @ACTUN_CMD_SOCKET_ATTACH: reserved (NAT-T UDP socket hand-off)
@@ -78,7 +78,7 @@ enum actun_cmd {
  * @ACTUN_A_IFNAME: string, the actun device by name (IFINDEX wins if both)
  * @ACTUN_A_TUNNEL: nest of enum actun_tunnel_attr
  * @ACTUN_A_SA: reserved, nest of enum actun_sa_attr
- * @ACTUN_A_ROUTE: reserved, nest of enum actun_route_attr
+ * @ACTUN_A_ROUTE: nest of enum actun_route_attr
  * @ACTUN_A_PAD: padding for 64-bit attributes
  */
 enum actun_attr {
@@ -156,6 +156,9 @@ enum actun_tunnel_state {
  *	(in replies and notifications, so dumps over several devices say
  *	which device each tunnel belongs to).
  * @ACTUN_TUNNEL_A_STATS: nest of enum actun_stats_attr; read-only.
+ * @ACTUN_TUNNEL_A_MSS: u16, TCP MSS that SYNs crossing the tunnel (both
+ *	directions) are clamped to; 0 (the default) derives it from the MTU
+ *	(MTU - 40 for IPv4, MTU - 60 for IPv6). Replies carry the value in use.
  * @ACTUN_TUNNEL_A_PAD: padding for 64-bit attributes.
  */
 enum actun_tunnel_attr {
@@ -179,6 +182,7 @@ enum actun_tunnel_attr {
 	ACTUN_TUNNEL_A_STATE,
 	ACTUN_TUNNEL_A_IFINDEX,
 	ACTUN_TUNNEL_A_STATS,
+	ACTUN_TUNNEL_A_MSS,
 	ACTUN_TUNNEL_A_PAD,
 
 	__ACTUN_TUNNEL_A_MAX,
@@ -192,6 +196,16 @@ enum actun_tunnel_attr {
  * @ACTUN_STATS_A_RX_BYTES: inner bytes delivered
  * @ACTUN_STATS_A_TX_PACKETS: packets encapsulated and sent
  * @ACTUN_STATS_A_TX_BYTES: inner bytes sent
+ * @ACTUN_STATS_A_RX_DROP_SOURCE: received, inner source not routed to
+ *	this tunnel (spoofed or misconfigured)
+ * @ACTUN_STATS_A_RX_DROP_PROTO: received, inner protocol neither IPv4 nor
+ *	IPv6
+ * @ACTUN_STATS_A_RX_DROP_HEADER: received from this tunnel's endpoints,
+ *	GRE header malformed (flags, version, checksum, truncated)
+ * @ACTUN_STATS_A_TX_DROP_MTU: not sent, larger than the MTU (the sender
+ *	got ICMP fragmentation-needed / packet-too-big)
+ * @ACTUN_STATS_A_TX_DROP_OUTER_ROUTE: not sent, no route to the remote
+ * @ACTUN_STATS_A_RX_KEEPALIVES: GRE keepalives received and reflected
  * @ACTUN_STATS_A_PAD: padding
  */
 enum actun_stats_attr {
@@ -200,6 +214,12 @@ enum actun_stats_attr {
 	ACTUN_STATS_A_RX_BYTES,
 	ACTUN_STATS_A_TX_PACKETS,
 	ACTUN_STATS_A_TX_BYTES,
+	ACTUN_STATS_A_RX_DROP_SOURCE,
+	ACTUN_STATS_A_RX_DROP_PROTO,
+	ACTUN_STATS_A_RX_DROP_HEADER,
+	ACTUN_STATS_A_TX_DROP_MTU,
+	ACTUN_STATS_A_TX_DROP_OUTER_ROUTE,
+	ACTUN_STATS_A_RX_KEEPALIVES,
 	ACTUN_STATS_A_PAD,
 
 	__ACTUN_STATS_A_MAX,
@@ -222,14 +242,34 @@ enum actun_sa_attr {
 	ACTUN_SA_A_MAX = __ACTUN_SA_A_MAX - 1
 };
 
+/* Route defaults and bounds. */
+#define ACTUN_ROUTE_PRIORITY_DEFAULT	100
+#define ACTUN_ROUTE_WEIGHT_DEFAULT	1
+#define ACTUN_ROUTE_WEIGHT_MAX		65535
+
 /**
- * enum actun_route_attr - reserved: attributes nested in ACTUN_A_ROUTE
- * @ACTUN_ROUTE_A_TUNNEL_ID: u32, the tunnel the prefix is routed to
- * @ACTUN_ROUTE_A_FAMILY: u8, AF_INET or AF_INET6
- * @ACTUN_ROUTE_A_PREFIX: 4 or 16 bytes, network byte order
- * @ACTUN_ROUTE_A_PREFIXLEN: u8
- * @ACTUN_ROUTE_A_PRIORITY: u32, lower is preferred
- * @ACTUN_ROUTE_A_WEIGHT: u32, ECMP weight among routes of equal priority
+ * enum actun_route_attr - attributes nested in ACTUN_A_ROUTE
+ * @ACTUN_ROUTE_A_TUNNEL_ID: u32, the tunnel the prefix is routed to (on the
+ *	same device). NEW and DEL need it or ACTUN_ROUTE_A_TUNNEL_NAME (both
+ *	must then name the same tunnel); filters a dump.
+ * @ACTUN_ROUTE_A_FAMILY: u8, AF_INET or AF_INET6. Required on NEW and DEL.
+ * @ACTUN_ROUTE_A_PREFIX: 4 (AF_INET) or 16 (AF_INET6) bytes, network byte
+ *	order; host bits must be zero. Required on NEW and DEL.
+ * @ACTUN_ROUTE_A_PREFIXLEN: u8, 0..32 or 0..128. Required on NEW and DEL.
+ * @ACTUN_ROUTE_A_PRIORITY: u32, lower is preferred; default
+ *	ACTUN_ROUTE_PRIORITY_DEFAULT. Among the routes of the longest matching
+ *	prefix, only those of the lowest priority carry traffic.
+ * @ACTUN_ROUTE_A_WEIGHT: u32, 1..ACTUN_ROUTE_WEIGHT_MAX, default
+ *	ACTUN_ROUTE_WEIGHT_DEFAULT: share of flows among routes of equal
+ *	priority (ECMP by flow hash).
+ * @ACTUN_ROUTE_A_TUNNEL_NAME: string, the tunnel by name, as an alternative
+ *	to ACTUN_ROUTE_A_TUNNEL_ID in requests; replies carry both.
+ *
+ * A route is identified by (prefix, prefix length, tunnel): the same prefix
+ * may be routed to several tunnels. Deleting a tunnel deletes its routes.
+ * The same table checks the inner source of received packets: a packet from
+ * a tunnel is delivered only if the longest prefix covering its source has a
+ * route to that tunnel.
  */
 enum actun_route_attr {
 	ACTUN_ROUTE_A_UNSPEC,
@@ -239,6 +279,7 @@ enum actun_route_attr {
 	ACTUN_ROUTE_A_PREFIXLEN,
 	ACTUN_ROUTE_A_PRIORITY,
 	ACTUN_ROUTE_A_WEIGHT,
+	ACTUN_ROUTE_A_TUNNEL_NAME,
 
 	__ACTUN_ROUTE_A_MAX,
 	ACTUN_ROUTE_A_MAX = __ACTUN_ROUTE_A_MAX - 1
