@@ -46,6 +46,7 @@ static int actun_dev_init(struct net_device *dev)
 	adev->drops = netdev_alloc_pcpu_stats(struct actun_drop_stats);
 	if (!adev->drops)
 		return -ENOMEM;
+	actun_route_table_init(&adev->routes);
 	err = actun_tunnel_table_init(&adev->tunnels);
 	if (err) {
 		free_percpu(adev->drops);
@@ -81,6 +82,7 @@ static void actun_dev_free(struct net_device *dev)
 	struct actun_dev *adev = netdev_priv(dev);
 
 	mutex_lock(&adev->lock);
+	actun_route_table_flush(&adev->routes, &adev->lock);
 	actun_tunnel_table_flush(&adev->tunnels);
 	actun_tunnel_table_destroy(&adev->tunnels);
 	mutex_unlock(&adev->lock);

@@ -8,6 +8,7 @@
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include "route.h"
 #include "stats.h"
 #include "tunnel.h"
 
@@ -19,6 +20,7 @@
  * @dead: set under @lock when the device is unregistering; no new objects
  *	may be added after that
  * @tunnels: tunnel table (by id and by name)
+ * @routes: prefix route table (inner destination -> tunnel)
  * @drops: per-cpu drop counters by reason
  */
 struct actun_dev {
@@ -27,6 +29,7 @@ struct actun_dev {
 	struct mutex lock; /* see @lock above: guards @tunnels and @dead */
 	bool dead;
 	struct actun_tunnel_table tunnels;
+	struct actun_route_table routes;
 	struct actun_drop_stats __percpu *drops;
 };
 

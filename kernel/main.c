@@ -11,6 +11,7 @@
 
 #include "device.h"
 #include "netlink.h"
+#include "route.h"
 #include "tunnel.h"
 
 unsigned int actun_net_id __read_mostly;
@@ -43,9 +44,12 @@ static int __init actun_init(void)
 	err = actun_tunnel_cache_init();
 	if (err)
 		return err;
+	err = actun_route_cache_init();
+	if (err)
+		goto err_tunnel_cache;
 	err = register_pernet_device(&actun_net_ops);
 	if (err)
-		goto err_cache;
+		goto err_route_cache;
 	err = actun_device_init();
 	if (err)
 		goto err_pernet;
@@ -60,7 +64,9 @@ err_device:
 	actun_device_exit();
 err_pernet:
 	unregister_pernet_device(&actun_net_ops);
-err_cache:
+err_route_cache:
+	actun_route_cache_exit();
+err_tunnel_cache:
 	actun_tunnel_cache_exit();
 	return err;
 }
@@ -70,6 +76,7 @@ static void __exit actun_exit(void)
 	actun_netlink_exit();
 	actun_device_exit();
 	unregister_pernet_device(&actun_net_ops);
+	actun_route_cache_exit();
 	actun_tunnel_cache_exit();
 }
 

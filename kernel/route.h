@@ -45,7 +45,8 @@ struct actun_route_table {
  * struct actun_route_key - what identifies a route
  * @family: AF_INET or AF_INET6
  * @plen: prefix length
- * @prefix: the prefix, host bits zero, network byte order
+ * @prefix4: the prefix (AF_INET), host bits zero, network byte order
+ * @prefix6: the prefix (AF_INET6), host bits zero
  */
 struct actun_route_key {
 	u8 family;
@@ -70,6 +71,9 @@ struct actun_route_info {
 	u32 weight;
 };
 
+int actun_route_key_check(const struct actun_route_key *key,
+			  struct netlink_ext_ack *extack);
+
 void actun_route_table_init(struct actun_route_table *table);
 void actun_route_table_flush(struct actun_route_table *table,
 			     struct mutex *lock);
@@ -78,6 +82,10 @@ int actun_route_add(struct actun_route_table *table, struct mutex *lock,
 		    const struct actun_route_key *key,
 		    struct actun_tunnel *tunnel, u32 priority, u32 weight,
 		    struct netlink_ext_ack *extack);
+int actun_route_get(struct actun_route_table *table, struct mutex *lock,
+		    const struct actun_route_key *key,
+		    const struct actun_tunnel *tunnel,
+		    struct actun_route_info *info);
 int actun_route_del(struct actun_route_table *table, struct mutex *lock,
 		    const struct actun_route_key *key,
 		    struct actun_tunnel *tunnel,

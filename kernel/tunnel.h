@@ -57,6 +57,7 @@ struct actun_tunnel_params {
  * @name: unique per device, NUL-padded (it is the hash key)
  * @name_node: entry in &actun_tunnel_table.by_name
  * @params: current configuration, RCU-protected
+ * @routes: its prefix routes (route.c), under the device lock
  * @refcount: the table holds one reference; a reader that must keep the
  *	tunnel past its RCU section takes one with kref_get_unless_zero()
  * @rcu: defers the free until readers are done
@@ -68,6 +69,7 @@ struct actun_tunnel {
 	char name[ACTUN_TUNNEL_NAMSIZ];
 	struct rhash_head name_node;
 	struct actun_tunnel_params __rcu *params;
+	struct list_head routes;
 	struct kref refcount;
 	struct rcu_head rcu;
 };
