@@ -37,13 +37,29 @@ const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
 	[ACTUN_TUNNEL_A_STATS]		= { .type = NLA_NESTED },
 };
 
+/*
+ * Lengths and ranges the handlers check themselves, to say what is wrong in
+ * actun's words: the prefix against the family, the prefix length, the
+ * weight, the tunnel name.
+ */
+const struct nla_policy actun_route_policy[ACTUN_ROUTE_A_MAX + 1] = {
+	[ACTUN_ROUTE_A_TUNNEL_ID]	= { .type = NLA_U32 },
+	[ACTUN_ROUTE_A_FAMILY]		= { .type = NLA_U8 },
+	[ACTUN_ROUTE_A_PREFIX]		= { .type = NLA_BINARY,
+					    .len = sizeof(struct in6_addr) },
+	[ACTUN_ROUTE_A_PREFIXLEN]	= { .type = NLA_U8 },
+	[ACTUN_ROUTE_A_PRIORITY]	= { .type = NLA_U32 },
+	[ACTUN_ROUTE_A_WEIGHT]		= { .type = NLA_U32 },
+	[ACTUN_ROUTE_A_TUNNEL_NAME]	= { .type = NLA_NUL_STRING },
+};
+
 static const struct nla_policy actun_policy[ACTUN_A_MAX + 1] = {
 	[ACTUN_A_IFINDEX]	= { .type = NLA_U32 },
 	[ACTUN_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[ACTUN_A_TUNNEL]	= NLA_POLICY_NESTED(actun_tunnel_policy),
 	/* Reserved: refused by actun_nl_check_reserved() with a reason. */
 	[ACTUN_A_SA]		= { .type = NLA_NESTED },
-	[ACTUN_A_ROUTE]		= { .type = NLA_NESTED },
+	[ACTUN_A_ROUTE]		= NLA_POLICY_NESTED(actun_route_policy),
 };
 
 /*
@@ -56,11 +72,6 @@ int actun_nl_check_reserved(struct nlattr **attrs,
 	if (attrs[ACTUN_A_SA]) {
 		ACTUN_ERR_ATTR(extack, attrs[ACTUN_A_SA],
 			       "security associations are not supported by this version of actun");
-		return -EOPNOTSUPP;
-	}
-	if (attrs[ACTUN_A_ROUTE]) {
-		ACTUN_ERR_ATTR(extack, attrs[ACTUN_A_ROUTE],
-			       "routes are not supported by this version of actun");
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -143,6 +154,21 @@ static const struct genl_ops actun_nl_ops[] = {
 	{
 		.cmd	= ACTUN_CMD_TUNNEL_SET,
 		.doit	= actun_nl_tunnel_set,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_ROUTE_NEW,
+		.doit	= actun_nl_route_new,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_ROUTE_DEL,
+		.doit	= actun_nl_route_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_ROUTE_GET,
+		.dumpit	= actun_nl_route_dump,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

@@ -22,17 +22,30 @@ enum actun_nl_group {
 
 extern struct genl_family actun_nl_family;
 extern const struct nla_policy actun_tunnel_policy[];
+extern const struct nla_policy actun_route_policy[];
+
+struct actun_tunnel;
 
 int actun_nl_check_reserved(struct nlattr **attrs,
 			    struct netlink_ext_ack *extack);
 struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
+struct sk_buff *actun_nl_notify_alloc(struct genl_info *info);
+struct actun_tunnel *actun_nl_find_tunnel(struct actun_dev *adev,
+					  struct nlattr *id,
+					  struct nlattr *name,
+					  struct nlattr *nest, int miss_type,
+					  struct netlink_ext_ack *extack);
 
 int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+int actun_nl_route_new(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_route_del(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb);
 
 int actun_netlink_init(void);
 void actun_netlink_exit(void);

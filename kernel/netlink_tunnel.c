@@ -68,12 +68,17 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/*
+/**
+ * actun_nl_notify_alloc - allocate the notification of a change
+ * @info: the request making the change
+ *
  * Notifications are allocated before the change they announce, so that a
  * requester asking for NLM_F_ECHO either gets the echo or an error and an
- * unchanged table, never a silent success. Returns NULL when nobody listens.
+ * unchanged table, never a silent success.
+ *
+ * Return: the message, NULL when nobody listens, or ERR_PTR(-ENOMEM).
  */
-static struct sk_buff *actun_nl_notify_alloc(struct genl_info *info)
+struct sk_buff *actun_nl_notify_alloc(struct genl_info *info)
 {
 	struct sk_buff *skb;
 
@@ -465,26 +470,36 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * Find the tunnel a DEL, GET or SET names, by id, by name, or by both when
- * they agree. The caller holds the device lock.
+/**
+ * actun_nl_find_tunnel - find the tunnel a request names
+ * @adev: the device; the caller holds its lock
+ * @id: u32 attribute with the tunnel id, or NULL
+ * @name: string attribute with the tunnel name, or NULL
+ * @nest: the nest @id and @name belong in
+ * @miss_type: the attribute to report missing when both are NULL
+ * @extack: where to explain a refusal
+ *
+ * By id, by name, or by both when they agree; shared by the tunnel and
+ * route commands.
+ *
+ * Return: the tunnel, valid while the lock is held, or an ERR_PTR.
  */
-static struct actun_tunnel *actun_nl_find(struct actun_dev *adev,
-					  struct nlattr **tb,
-					  struct nlattr *nest,
+struct actun_tunnel *actun_nl_find_tunnel(struct actun_dev *adev,
+					  struct nlattr *id,
+					  struct nlattr *name,
+					  struct nlattr *nest, int miss_type,
 					  struct netlink_ext_ack *extack)
 {
-	struct nlattr *id = tb[ACTUN_TUNNEL_A_ID];
-	struct nlattr *name = tb[ACTUN_TUNNEL_A_NAME];
 	struct actun_tunnel *by_id = NULL, *by_name = NULL;
 
+	lockdep_assert_held(&adev->lock);
 	if (adev->dead) {
 		NL_SET_ERR_MSG_MOD(extack, "the device is being deleted");
 		return ERR_PTR(-ENODEV);
 	}
 	if (!id && !name) {
 		NL_SET_ERR_MSG_MOD(extack, "missing tunnel id or name");
-		NL_SET_ERR_ATTR_MISS(extack, nest, ACTUN_TUNNEL_A_NAME);
+		NL_SET_ERR_ATTR_MISS(extack, nest, miss_type);
 		return ERR_PTR(-EINVAL);
 	}
 	if (id) {
@@ -512,6 +527,17 @@ static struct actun_tunnel *actun_nl_find(struct actun_dev *adev,
 	return by_id ?: by_name;
 }
 
+/* The tunnel a DEL, GET or SET names in its ACTUN_A_TUNNEL nest. */
+static struct actun_tunnel *actun_nl_find(struct actun_dev *adev,
+					  struct nlattr **tb,
+					  struct nlattr *nest,
+					  struct netlink_ext_ack *extack)
+{
+	return actun_nl_find_tunnel(adev, tb[ACTUN_TUNNEL_A_ID],
+				    tb[ACTUN_TUNNEL_A_NAME], nest,
+				    ACTUN_TUNNEL_A_NAME, extack);
+}
+
 int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ACTUN_TUNNEL_A_MAX + 1];
@@ -536,6 +562,7 @@ int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* The event describes the tunnel as it was, so fill it first. */
 	actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_DEL, info);
+	actun_route_remove_tunnel(&adev->routes, &adev->lock, tunnel);
 	actun_tunnel_remove(&adev->tunnels, tunnel);
 	actun_net_changed(genl_info_net(info));
 out:

@@ -217,15 +217,8 @@ TEST_F(nl, reserved_objects)
 	EXPECT_STREQ("actun: security associations are not supported by this version of actun",
 		     self->err.msg);
 
-	msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW, NLM_F_ACK);
-	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
-	nest = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
-	nla_put_u32(msg, ACTUN_ROUTE_A_PRIORITY, 1);
-	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, nest, &self->err));
-	EXPECT_STREQ("actun: routes are not supported by this version of actun", self->err.msg);
-
 	/* A command this version does not implement. */
-	msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_NEW, NLM_F_ACK);
+	msg = actun_msg_new(self->sock, ACTUN_CMD_FLEET_SET, NLM_F_ACK);
 	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
 	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, NULL, &self->err));
 }
