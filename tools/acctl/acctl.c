@@ -20,7 +20,8 @@ static int do_help(struct acctl *ac, int argc, char **argv);
 
 static const struct acctl_cmd objects[] = {
 	{ "tunnel",  do_tunnel,  "add, change, delete and show tunnels" },
-	{ "monitor", do_monitor, "print tunnel changes as they happen" },
+	{ "route",   do_route,   "add, delete and show prefix routes to tunnels" },
+	{ "monitor", do_monitor, "print tunnel and route changes as they happen" },
 	{ "help",    do_help,    "print this help" },
 };
 
@@ -75,6 +76,7 @@ static int run_command(struct acctl *ac, int argc, char **argv)
 	}
 	ac->ifindex = 0;
 	ac->ifname[0] = '\0';
+	acctl_tunnels_age(ac);
 	json_writer_init(&ac->jw, stdout, ac->json, ac->pretty);
 	return obj->func(ac, argc - 1, argv + 1);
 }
@@ -304,6 +306,7 @@ int main(int argc, char **argv)
 		ret = run_command(&ac, argc - optind, argv + optind);
 	}
 
+	acctl_tunnels_forget(&ac);
 	actun_sock_close(ac.sock);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "Error: cannot write to standard output.\n");

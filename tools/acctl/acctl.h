@@ -6,6 +6,7 @@
 #define ACCTL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <net/if.h>
 
@@ -23,6 +24,8 @@
  * @stats: -s
  * @batch_file: -b FILE (or NULL); @batch_line: line being run
  * @sock: the netlink socket, opened on first use and kept for a batch
+ * @tunnels: tunnel name -> device, from one dump per run (tunnel_cache.c);
+ *	NULL until a command needs it
  * @jw: stdout, text or JSON
  * @ifindex: @ifname caches the last if_indextoname() of a command
  */
@@ -34,6 +37,7 @@ struct acctl {
 	const char *batch_file;
 	unsigned long batch_line;
 	struct actun_sock *sock;
+	struct tunnel_cache *tunnels;
 	struct json_writer jw;
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE + 8];
@@ -59,6 +63,26 @@ const char *acctl_ifname(struct acctl *ac, uint32_t ifindex);
 /* tunnel.c */
 int do_tunnel(struct acctl *ac, int argc, char **argv);
 void tunnel_print(struct acctl *ac, const struct actun_tunnel_cfg *t);
+
+/* route.c */
+int do_route(struct acctl *ac, int argc, char **argv);
+void route_print(struct acctl *ac, const struct actun_route_cfg *r);
+
+/*
+ * tunnel_cache.c: the device of a tunnel named without "dev". Lookups
+ * print their error and return -1; the cache follows this run's own adds
+ * and deletes (acctl_tunnel_added/_deleted), acctl_tunnels_forget() drops
+ * it, acctl_tunnels_age() marks the start of a command.
+ */
+struct tunnel_cache;
+int acctl_tunnel_dev(struct acctl *ac, const char *name, uint32_t *ifindex);
+/* The devices holding tunnels, ascending; free(*ifindexes) afterwards. */
+int acctl_tunnel_devs(struct acctl *ac, uint32_t **ifindexes, size_t *n);
+void acctl_tunnel_added(struct acctl *ac, const char *name, uint32_t ifindex);
+void acctl_tunnel_deleted(struct acctl *ac, const char *name,
+			  uint32_t ifindex);
+void acctl_tunnels_forget(struct acctl *ac);
+void acctl_tunnels_age(struct acctl *ac);
 
 /* monitor.c */
 int do_monitor(struct acctl *ac, int argc, char **argv);

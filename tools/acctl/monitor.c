@@ -4,7 +4,8 @@
  * multicast group until killed.
  *
  *	[NEW] t1: id 1 dev ac0 mode gre ...
- *	{"event":"new","name":"t1","id":1,...}
+ *	[NEW] route 203.0.113.0/24 tunnel t1 dev ac0 priority 100 weight 1
+ *	{"event":"new","object":"tunnel","name":"t1","id":1,...}
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,10 +20,12 @@ static void monitor_usage(FILE *fp)
 "\n"
 "Prints one line per configuration change of the actun devices of the\n"
 "network namespace until it is killed: [NEW], [SET] or [DEL], then the tunnel\n"
-"as \"acctl tunnel show\" prints it (with -j, one JSON object per line with an\n"
-"\"event\" member: \"new\", \"set\" or \"del\"). When the kernel drops\n"
-"notifications because they came faster than they were read, a warning goes\n"
-"to standard error and monitoring goes on.\n");
+"as \"acctl tunnel show\" prints it, or \"route\" and the route as \"acctl route\n"
+"show\" prints it (with -j, one JSON object per line with an \"event\" member:\n"
+"\"new\", \"set\" or \"del\", and an \"object\" member: \"tunnel\" or \"route\").\n"
+"Deleting a tunnel deletes its routes without an event per route. When the\n"
+"kernel drops notifications because they came faster than they were read, a\n"
+"warning goes to standard error and monitoring goes on.\n");
 }
 
 static int monitor_event(const struct actun_event *ev, void *arg)
@@ -35,6 +38,8 @@ static int monitor_event(const struct actun_event *ev, void *arg)
 		{ ACTUN_CMD_TUNNEL_NEW, "[NEW] ", "new" },
 		{ ACTUN_CMD_TUNNEL_SET, "[SET] ", "set" },
 		{ ACTUN_CMD_TUNNEL_DEL, "[DEL] ", "del" },
+		{ ACTUN_CMD_ROUTE_NEW,  "[NEW] ", "new" },
+		{ ACTUN_CMD_ROUTE_DEL,  "[DEL] ", "del" },
 	};
 	struct acctl *ac = arg;
 	struct json_writer *jw = &ac->jw;
@@ -42,7 +47,7 @@ static int monitor_event(const struct actun_event *ev, void *arg)
 
 	if (ev->lost) {
 		fprintf(stderr,
-			"Warning: notifications were lost (receive buffer overrun); \"acctl tunnel show\" has the current state.\n");
+			"Warning: notifications were lost (receive buffer overrun); \"acctl tunnel show\" and \"acctl route show\" have the current state.\n");
 		return 0;
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -56,7 +61,13 @@ static int monitor_event(const struct actun_event *ev, void *arg)
 	open_json_object(jw, NULL);
 	print_string(jw, PRINT_JSON, "event", NULL, names[i].json);
 	print_string(jw, PRINT_FP, NULL, "%s", names[i].text);
-	tunnel_print(ac, ev->tunnel);
+	if (ev->route) {
+		print_string(jw, PRINT_ANY, "object", "%s ", "route");
+		route_print(ac, ev->route);
+	} else {
+		print_string(jw, PRINT_JSON, "object", NULL, "tunnel");
+		tunnel_print(ac, ev->tunnel);
+	}
 	close_json_object(jw);
 	print_nl(jw);
 	fflush(stdout);

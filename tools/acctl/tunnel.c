@@ -29,7 +29,8 @@ static void tunnel_usage(FILE *fp)
 "        device; cannot be changed.\n"
 "DEV     the actun device holding the tunnel (for example ac0). Required by add;\n"
 "        set, del and show NAME find the device themselves when only one\n"
-"        device has a tunnel called NAME. show dev DEV lists that device only.\n"
+"        device has a tunnel called NAME (from one tunnel dump per acctl run,\n"
+"        batches included). show dev DEV lists that device only.\n"
 "mode    gre: GRE (RFC 2784, 2890) over IPv4; ipsec: ESP tunnel mode (RFC 4303)\n"
 "        over IPv4. Cannot be changed.\n"
 "ADDR    outer IPv4 address: local is this server's anycast address, remote\n"
@@ -430,27 +431,21 @@ static void show_end(struct show_ctx *ctx)
 /* Without "dev", find the one device that has a tunnel called NAME. */
 static int resolve_dev(struct acctl *ac, struct tunnel_req *req)
 {
-	struct actun_tunnel_cfg found;
-	struct actun_error err;
-	int ret;
-
 	if (req->ifindex)
 		return 0;
-	ret = actun_tunnel_lookup(ac->sock, req->cfg.name, &found, &err);
-	if (ret && err.origin == ACTUN_ERR_LOCAL &&
-	    (ret == -ENOENT || ret == -ENOTUNIQ)) {
-		fprintf(stderr, ret == -ENOENT ?
-			"Error: tunnel \"%s\" does not exist.\n" :
-			"Error: tunnel \"%s\" exists on several devices; say which with \"dev DEV\".\n",
-			req->cfg.name);
-		return -1;
-	}
-	if (ret) {
-		acctl_print_error(&err);
-		return -1;
-	}
-	req->ifindex = found.ifindex;
-	return 0;
+	return acctl_tunnel_dev(ac, req->cfg.name, &req->ifindex);
+}
+
+/* Keep the tunnel cache in step with what this run changed. */
+static void cache_update(struct acctl *ac, const struct tunnel_req *req,
+			 int ret, const struct actun_error *err)
+{
+	if (ret && err->origin != ACTUN_ERR_KERNEL)
+		acctl_tunnels_forget(ac);	/* who knows what happened */
+	else if (!ret && req->cmd == T_ADD)
+		acctl_tunnel_added(ac, req->cfg.name, req->ifindex);
+	else if (!ret && req->cmd == T_DEL)
+		acctl_tunnel_deleted(ac, req->cfg.name, req->ifindex);
 }
 
 static int tunnel_run(struct acctl *ac, struct tunnel_req *req)
@@ -468,6 +463,7 @@ static int tunnel_run(struct acctl *ac, struct tunnel_req *req)
 		if (req->cmd != T_ADD && resolve_dev(ac, req))
 			return 1;
 		ret = req->def->op(sock, req->ifindex, &req->cfg, &err);
+		cache_update(ac, req, ret, &err);
 	} else if (!actun_tunnel_has(&req->cfg, ACTUN_TUNNEL_A_NAME)) {
 		ret = actun_tunnel_dump(sock, req->ifindex, show_one, &show,
 					&err);

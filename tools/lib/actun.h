@@ -314,20 +314,129 @@ int actun_tunnel_lookup(struct actun_sock *sock, const char *name,
 			struct actun_tunnel_cfg *out, struct actun_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Routes                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Presence bit of an enum actun_route_attr in actun_route_cfg.present. */
+#define ACTUN_ROUTE_F(attr)	(UINT32_C(1) << (attr))
+
+/**
+ * struct actun_route_cfg - every field of enum actun_route_attr
+ * @present: ACTUN_ROUTE_F() bits of the fields that are set
+ * @tunnel_id: ACTUN_ROUTE_A_TUNNEL_ID
+ * @tunnel_name: ACTUN_ROUTE_A_TUNNEL_NAME
+ * @family: AF_INET or AF_INET6, also says which of @prefix4 / @prefix6
+ * @prefix4: the prefix (AF_INET), network byte order
+ * @prefix6: the prefix (AF_INET6)
+ * @prefixlen: prefix length
+ * @priority: lower is preferred
+ * @weight: ECMP share
+ * @ifindex: read-only: the device of a reply or notification (its
+ *	top-level ACTUN_A_IFINDEX), 0 when unknown
+ *
+ * Field meanings, ranges and defaults: see enum actun_route_attr.
+ */
+struct actun_route_cfg {
+	uint32_t present;
+	uint32_t tunnel_id;
+	char tunnel_name[ACTUN_TUNNEL_NAMSIZ];
+	uint8_t family;
+	union {
+		struct in_addr prefix4;
+		struct in6_addr prefix6;
+	};
+	uint8_t prefixlen;
+	uint32_t priority;
+	uint32_t weight;
+	uint32_t ifindex;
+};
+
+static inline bool actun_route_has(const struct actun_route_cfg *cfg, int attr)
+{
+	return cfg->present & ACTUN_ROUTE_F(attr);
+}
+
+static inline void actun_route_mark(struct actun_route_cfg *cfg, int attr)
+{
+	cfg->present |= ACTUN_ROUTE_F(attr);
+}
+
+/* Zero *cfg (nothing present). */
+void actun_route_cfg_init(struct actun_route_cfg *cfg);
+
+/**
+ * actun_route_put() - add an ACTUN_A_ROUTE nest to a request
+ *
+ * Puts every present field; PREFIX as 4 or 16 bytes by FAMILY (which must
+ * then be present and AF_INET or AF_INET6). Returns 0, -EINVAL for a
+ * tunnel name that is empty or too long or a prefix without a known
+ * family, or -EMSGSIZE when the message is full.
+ */
+int actun_route_put(struct nl_msg *msg, const struct actun_route_cfg *cfg);
+
+/**
+ * actun_route_parse() - read a reply or notification into *cfg
+ *
+ * Reads the ACTUN_A_ROUTE nest and the top-level ACTUN_A_IFINDEX. Unknown
+ * attributes are ignored. Returns 0, -ENOMSG when the message has no route
+ * nest, or -EBADMSG when a known attribute is malformed.
+ */
+int actun_route_parse(struct nl_msg *msg, struct actun_route_cfg *cfg);
+
+/**
+ * actun_route_new() - ACTUN_CMD_ROUTE_NEW on device @ifindex
+ *
+ * @cfg needs FAMILY, PREFIX, PREFIXLEN and TUNNEL_ID or TUNNEL_NAME;
+ * PRIORITY and WEIGHT are optional (the kernel's defaults).
+ */
+int actun_route_new(struct actun_sock *sock, uint32_t ifindex,
+		    const struct actun_route_cfg *cfg,
+		    struct actun_error *err);
+
+/* ACTUN_CMD_ROUTE_DEL: only the prefix and the tunnel of @cfg are sent. */
+int actun_route_del(struct actun_sock *sock, uint32_t ifindex,
+		    const struct actun_route_cfg *cfg,
+		    struct actun_error *err);
+
+/* Called per route; returns 0 to go on or a negative errno to stop. */
+typedef int (*actun_route_cb)(const struct actun_route_cfg *cfg, void *arg);
+
+/**
+ * actun_route_dump() - the routes of device @ifindex
+ * @ifindex: the device (route dumps need one)
+ * @tunnel: NULL for every route, or TUNNEL_ID and/or TUNNEL_NAME of the
+ *	tunnel whose routes to dump (other fields are not sent)
+ * @cb: called once per route, in kernel (route id) order
+ *
+ * Collected whole before @cb runs and retried when interrupted, as
+ * actun_tunnel_dump(). Returns 0, a kernel or local error, or what @cb
+ * returned.
+ */
+int actun_route_dump(struct actun_sock *sock, uint32_t ifindex,
+		     const struct actun_route_cfg *tunnel, actun_route_cb cb,
+		     void *arg, struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Notifications                                                      */
 /* ------------------------------------------------------------------ */
 
 /**
  * struct actun_event - one notification of the "config" group
- * @cmd: ACTUN_CMD_TUNNEL_NEW, _DEL or _SET; 0 when @lost
+ * @cmd: ACTUN_CMD_TUNNEL_NEW, _DEL or _SET, or ACTUN_CMD_ROUTE_NEW or
+ *	_DEL; 0 when @lost
  * @lost: the socket's receive buffer overran (ENOBUFS): notifications
  *	were dropped, re-dump to resynchronise
- * @tunnel: the tunnel, NULL when @lost
+ * @tunnel: the tunnel of a tunnel event, else NULL
+ * @route: the route of a route event, else NULL
+ *
+ * Deleting a tunnel deletes its routes without a ROUTE_DEL event each;
+ * deleting a device, its tunnels and routes without any event.
  */
 struct actun_event {
 	uint8_t cmd;
 	bool lost;
 	const struct actun_tunnel_cfg *tunnel;
+	const struct actun_route_cfg *route;
 };
 
 /* Returns 0 to go on, anything else stops actun_monitor_run(). */

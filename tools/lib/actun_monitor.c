@@ -58,7 +58,8 @@ static int notify_cb(struct nl_msg *msg, void *arg)
 {
 	struct monitor_ctx *ctx = arg;
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-	struct actun_tunnel_cfg cfg;
+	struct actun_tunnel_cfg tunnel;
+	struct actun_route_cfg route;
 	struct actun_event ev = { 0 };
 	struct genlmsghdr *gnlh;
 
@@ -69,14 +70,20 @@ static int notify_cb(struct nl_msg *msg, void *arg)
 	case ACTUN_CMD_TUNNEL_NEW:
 	case ACTUN_CMD_TUNNEL_DEL:
 	case ACTUN_CMD_TUNNEL_SET:
+		if (actun_tunnel_parse(msg, &tunnel))
+			return NL_SKIP;
+		ev.tunnel = &tunnel;
+		break;
+	case ACTUN_CMD_ROUTE_NEW:
+	case ACTUN_CMD_ROUTE_DEL:
+		if (actun_route_parse(msg, &route))
+			return NL_SKIP;
+		ev.route = &route;
 		break;
 	default:
 		return NL_SKIP;	/* a later version's notification */
 	}
-	if (actun_tunnel_parse(msg, &cfg))
-		return NL_SKIP;
 	ev.cmd = gnlh->cmd;
-	ev.tunnel = &cfg;
 	ctx->ret = ctx->cb(&ev, ctx->arg);
 	return ctx->ret ? NL_STOP : NL_OK;
 }
