@@ -49,6 +49,13 @@ selftests/%_test: selftests/%_test.c $(KSFT_DIR)/.stamp tools
 		-Iuapi -Itools/lib $$(pkg-config --cflags libnl-genl-3.0) \
 		-o $@ $< tools/lib/libactun.a $$(pkg-config --libs libnl-genl-3.0)
 
+# kernel/route.c compiled for userspace against selftests/kshim/, stand-ins
+# for the kernel interfaces it uses, and checked against a model.
+selftests/route_trie_test: selftests/route_trie_test.c selftests/kshim/kshim.h \
+		kernel/route.c kernel/route.h
+	$(CC) -Wall -Werror -O2 -g -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -Iselftests/kshim -Iuapi -o $@ $<
+
 selftests: $(SELFTEST_BIN)
 
 check: deps all selftests

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "actun" generic netlink family seen raw: requests acctl never builds
- * (unknown, malformed, read-only and reserved attributes, missing nests),
- * the extack each one earns, NLM_F_ECHO on create, and a dump torn by a
+ * (unknown, malformed, read-only and reserved attributes, missing nests,
+ * routes whose prefix disagrees with its family or length), the extack each
+ * one earns, NLM_F_ECHO on create, and tunnel and route dumps torn by a
  * concurrent change being flagged NLM_F_DUMP_INTR.
  *
  * Each test runs in a network namespace of its own with one device, ac0.
@@ -445,6 +446,260 @@ TEST_F(nl, torn_dump_is_flagged)
 		ASSERT_GT(len, 0);
 		if (++msgs == 1)	/* the change lands between two parts */
 			ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "late", &self->err));
+		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = 1;
+			if (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)
+				done = 1;
+		}
+		free(buf);
+	}
+	nl_socket_free(raw);
+	EXPECT_GT(msgs, 2);
+	EXPECT_EQ(1, intr);
+}
+
+static struct nl_msg *route_msg(struct actun_sock *sock, uint8_t cmd,
+				uint32_t ifindex, struct nlattr **nest)
+{
+	struct nl_msg *msg = actun_msg_new(sock, cmd, NLM_F_ACK);
+
+	if (ifindex)
+		nla_put_u32(msg, ACTUN_A_IFINDEX, ifindex);
+	*nest = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	return msg;
+}
+
+/* An IPv4 prefix (dotted quad), its length and the tunnel by name. */
+static void put_route4(struct nl_msg *msg, const char *prefix, uint8_t plen,
+		       const char *tunnel)
+{
+	nla_put_u8(msg, ACTUN_ROUTE_A_FAMILY, AF_INET);
+	nla_put_u32(msg, ACTUN_ROUTE_A_PREFIX, inet_addr(prefix));
+	nla_put_u8(msg, ACTUN_ROUTE_A_PREFIXLEN, plen);
+	if (tunnel)
+		nla_put_string(msg, ACTUN_ROUTE_A_TUNNEL_NAME, tunnel);
+}
+
+static int add_route4(struct actun_sock *sock, uint32_t ifindex,
+		      const char *prefix, uint8_t plen, const char *tunnel,
+		      struct actun_error *err)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg = route_msg(sock, ACTUN_CMD_ROUTE_NEW, ifindex, &nest);
+
+	put_route4(msg, prefix, plen, tunnel);
+	return send_msg(sock, msg, nest, err);
+}
+
+TEST_F(nl, route_prefix_with_host_bits)
+{
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	EXPECT_EQ(-EINVAL, add_route4(self->sock, self->ifindex, "203.0.113.1", 24,
+				      "t1", &self->err));
+	EXPECT_STREQ("actun: the prefix has host bits set", self->err.msg);
+	EXPECT_EQ(ACTUN_A_ROUTE, self->err.nest);
+	EXPECT_EQ(ACTUN_ROUTE_A_PREFIX, self->err.attr);
+	EXPECT_EQ(0, add_route4(self->sock, self->ifindex, "203.0.113.0", 24,
+				"t1", &self->err));
+}
+
+TEST_F(nl, route_prefix_and_family_disagree)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	msg = route_msg(self->sock, ACTUN_CMD_ROUTE_NEW, self->ifindex, &nest);
+	nla_put_u8(msg, ACTUN_ROUTE_A_FAMILY, AF_INET6);
+	nla_put_u32(msg, ACTUN_ROUTE_A_PREFIX, inet_addr("203.0.113.0"));
+	nla_put_u8(msg, ACTUN_ROUTE_A_PREFIXLEN, 24);
+	nla_put_string(msg, ACTUN_ROUTE_A_TUNNEL_NAME, "t1");
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: the prefix does not match the address family (4 bytes for AF_INET, 16 for AF_INET6)",
+		     self->err.msg);
+	EXPECT_EQ(ACTUN_ROUTE_A_PREFIX, self->err.attr);
+
+	msg = route_msg(self->sock, ACTUN_CMD_ROUTE_NEW, self->ifindex, &nest);
+	nla_put_u8(msg, ACTUN_ROUTE_A_FAMILY, 7);
+	nla_put_u32(msg, ACTUN_ROUTE_A_PREFIX, inet_addr("203.0.113.0"));
+	nla_put_u8(msg, ACTUN_ROUTE_A_PREFIXLEN, 24);
+	nla_put_string(msg, ACTUN_ROUTE_A_TUNNEL_NAME, "t1");
+	EXPECT_EQ(-EAFNOSUPPORT, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: unknown address family (AF_INET or AF_INET6)", self->err.msg);
+	EXPECT_EQ(ACTUN_ROUTE_A_FAMILY, self->err.attr);
+
+	EXPECT_EQ(-ERANGE, add_route4(self->sock, self->ifindex, "203.0.113.0", 33,
+				      "t1", &self->err));
+	EXPECT_STREQ("actun: prefix length out of range (0-32 for IPv4, 0-128 for IPv6)",
+		     self->err.msg);
+	EXPECT_EQ(ACTUN_ROUTE_A_PREFIXLEN, self->err.attr);
+}
+
+TEST_F(nl, route_missing_attributes)
+{
+	static const struct { int skip; const char *msg; } cases[] = {
+		{ ACTUN_ROUTE_A_FAMILY, "actun: missing route address family" },
+		{ ACTUN_ROUTE_A_PREFIX, "actun: missing route prefix" },
+		{ ACTUN_ROUTE_A_PREFIXLEN, "actun: missing route prefix length" },
+		{ ACTUN_ROUTE_A_TUNNEL_NAME, "actun: missing tunnel id or name" },
+	};
+	struct nl_msg *msg;
+	unsigned int i;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nlattr *nest;
+
+		msg = route_msg(self->sock, ACTUN_CMD_ROUTE_NEW, self->ifindex, &nest);
+		if (cases[i].skip != ACTUN_ROUTE_A_FAMILY)
+			nla_put_u8(msg, ACTUN_ROUTE_A_FAMILY, AF_INET);
+		if (cases[i].skip != ACTUN_ROUTE_A_PREFIX)
+			nla_put_u32(msg, ACTUN_ROUTE_A_PREFIX, inet_addr("203.0.113.0"));
+		if (cases[i].skip != ACTUN_ROUTE_A_PREFIXLEN)
+			nla_put_u8(msg, ACTUN_ROUTE_A_PREFIXLEN, 24);
+		if (cases[i].skip != ACTUN_ROUTE_A_TUNNEL_NAME)
+			nla_put_string(msg, ACTUN_ROUTE_A_TUNNEL_NAME, "t1");
+		EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+		EXPECT_STREQ(cases[i].msg, self->err.msg);
+		EXPECT_TRUE(self->err.has_miss_type);
+		EXPECT_EQ(cases[i].skip, self->err.miss_type);
+		EXPECT_EQ(ACTUN_A_ROUTE, self->err.miss_nest);
+	}
+
+	msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_DEL, NLM_F_ACK);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_STREQ("actun: missing route attributes (ACTUN_A_ROUTE)", self->err.msg);
+	EXPECT_EQ(ACTUN_A_ROUTE, self->err.miss_type);
+}
+
+TEST_F(nl, route_tunnel_by_id_and_name)
+{
+	struct nlattr *nest;
+	struct nl_msg *msg;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t2", &self->err));
+
+	msg = route_msg(self->sock, ACTUN_CMD_ROUTE_NEW, self->ifindex, &nest);
+	put_route4(msg, "203.0.113.0", 24, "t2");
+	nla_put_u32(msg, ACTUN_ROUTE_A_TUNNEL_ID, 1);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: tunnel id and name refer to different tunnels", self->err.msg);
+
+	msg = route_msg(self->sock, ACTUN_CMD_ROUTE_NEW, self->ifindex, &nest);
+	put_route4(msg, "203.0.113.0", 24, NULL);
+	nla_put_u32(msg, ACTUN_ROUTE_A_TUNNEL_ID, 9);
+	EXPECT_EQ(-ENOENT, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: no tunnel with this id on the device", self->err.msg);
+	EXPECT_EQ(ACTUN_ROUTE_A_TUNNEL_ID, self->err.attr);
+
+	msg = route_msg(self->sock, ACTUN_CMD_ROUTE_NEW, self->ifindex, &nest);
+	put_route4(msg, "203.0.113.0", 24, "t2");
+	nla_put_u32(msg, ACTUN_ROUTE_A_TUNNEL_ID, 2);
+	EXPECT_EQ(0, send_msg(self->sock, msg, nest, &self->err));
+
+	msg = route_msg(self->sock, ACTUN_CMD_ROUTE_DEL, self->ifindex, &nest);
+	put_route4(msg, "203.0.113.0", 24, NULL);
+	nla_put_u32(msg, ACTUN_ROUTE_A_TUNNEL_ID, 2);
+	EXPECT_EQ(0, send_msg(self->sock, msg, nest, &self->err));
+}
+
+static int grab_route(struct nl_msg *msg, void *arg)
+{
+	return actun_route_parse(msg, arg);
+}
+
+/* NLM_F_ECHO on ROUTE_NEW returns the route with the kernel's defaults. */
+TEST_F(nl, route_echo)
+{
+	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_NEW,
+					   NLM_F_ACK | NLM_F_ECHO);
+	struct actun_route_cfg got;
+	struct nlattr *nest;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	put_route4(msg, "203.0.113.0", 24, "t1");
+	nla_nest_end(msg, nest);
+	actun_route_cfg_init(&got);
+	ASSERT_EQ(0, actun_request(self->sock, msg, grab_route, &got, &self->err));
+	nlmsg_free(msg);
+	EXPECT_EQ(self->ifindex, got.ifindex);
+	EXPECT_EQ(1, got.tunnel_id);
+	EXPECT_STREQ("t1", got.tunnel_name);
+	EXPECT_EQ(AF_INET, got.family);
+	EXPECT_EQ(inet_addr("203.0.113.0"), got.prefix4.s_addr);
+	EXPECT_EQ(24, got.prefixlen);
+	EXPECT_EQ(ACTUN_ROUTE_PRIORITY_DEFAULT, got.priority);
+	EXPECT_EQ(ACTUN_ROUTE_WEIGHT_DEFAULT, got.weight);
+}
+
+/* Route dumps need a device, and filter by tunnel only. */
+TEST_F(nl, route_dump_requests)
+{
+	struct nl_msg *msg;
+	struct nlattr *nest;
+
+	msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_GET, NLM_F_DUMP);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_STREQ("actun: missing device: give ACTUN_A_IFINDEX or ACTUN_A_IFNAME",
+		     self->err.msg);
+
+	msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_GET, NLM_F_DUMP);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	nla_put_u8(msg, ACTUN_ROUTE_A_PREFIXLEN, 24);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: route dumps can only be filtered by tunnel", self->err.msg);
+
+	msg = actun_msg_new(self->sock, ACTUN_CMD_ROUTE_GET, NLM_F_DUMP);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	nla_put_string(msg, ACTUN_ROUTE_A_TUNNEL_NAME, "nope");
+	EXPECT_EQ(-ENOENT, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: no tunnel with this name on the device", self->err.msg);
+}
+
+/* As torn_dump_is_flagged, for a route dump. */
+TEST_F(nl, torn_route_dump_is_flagged)
+{
+	struct nl_sock *raw = nl_socket_alloc();
+	struct sockaddr_nl peer;
+	struct nl_msg *req;
+	unsigned char *buf;
+	int family, len, msgs = 0, intr = 0, done = 0;
+	char prefix[16];
+	int i;
+
+	ASSERT_EQ(0, add_valid(self->sock, self->ifindex, "t1", &self->err));
+	for (i = 0; i < 1000; i++) {
+		snprintf(prefix, sizeof(prefix), "10.%d.%d.0", i / 256, i % 256);
+		ASSERT_EQ(0, add_route4(self->sock, self->ifindex, prefix, 24, "t1",
+					&self->err));
+	}
+	ASSERT_NE(NULL, raw);
+	ASSERT_EQ(0, genl_connect(raw));
+	family = genl_ctrl_resolve(raw, ACTUN_GENL_NAME);
+	ASSERT_GT(family, 0);
+	req = nlmsg_alloc();
+	genlmsg_put(req, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_DUMP,
+		    ACTUN_CMD_ROUTE_GET, ACTUN_GENL_VERSION);
+	nla_put_u32(req, ACTUN_A_IFINDEX, self->ifindex);
+	ASSERT_GT(nl_send_auto(raw, req), 0);
+	nlmsg_free(req);
+
+	while (!done) {
+		struct nlmsghdr *nlh;
+
+		len = nl_recv(raw, &peer, &buf, NULL);
+		ASSERT_GT(len, 0);
+		if (++msgs == 1)	/* the change lands between two parts */
+			ASSERT_EQ(0, add_route4(self->sock, self->ifindex, "192.0.2.0",
+						24, "t1", &self->err));
 		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
 		     nlh = nlmsg_next(nlh, &len)) {
 			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
