@@ -11,29 +11,41 @@
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include <net/ip_tunnels.h>
+
 #include "device.h"
+#include "gre.h"
 #include "netlink.h"
+#include "route.h"
 
 static const char actun_drop_names[ACTUN_DROP_MAX][ETH_GSTRING_LEN] =
 	ACTUN_DROP_NAMES;
 
+/* Runs under rcu_read_lock_bh(), as every ndo_start_xmit. */
 static netdev_tx_t actun_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct actun_dev *adev = netdev_priv(dev);
 	enum actun_drop_reason reason;
+	struct actun_tunnel *tunnel;
 
-	switch (skb->protocol) {
-	case htons(ETH_P_IP):
-	case htons(ETH_P_IPV6):
-		/* No prefix route table yet: nothing can be routed. */
-		reason = ACTUN_DROP_TX_NO_ROUTE;
-		break;
-	default:
+	if ((skb->protocol != htons(ETH_P_IP) &&
+	     skb->protocol != htons(ETH_P_IPV6)) || !pskb_inet_may_pull(skb)) {
 		reason = ACTUN_DROP_TX_BAD_PROTO;
-		break;
+		goto drop;
 	}
-	actun_drop_inc(adev->drops, reason);
-	dev_core_stats_tx_dropped_inc(dev);
+	tunnel = actun_route_select(&adev->routes, skb, skb_get_hash(skb));
+	if (!tunnel) {
+		reason = ACTUN_DROP_TX_NO_ROUTE;
+		goto drop;
+	}
+	if (tunnel->mode != ACTUN_MODE_GRE) {
+		reason = ACTUN_DROP_TX_NO_SA;
+		goto drop;
+	}
+	return actun_gre_xmit(adev, tunnel, skb);
+
+drop:
+	actun_dev_drop(adev, reason);
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }
@@ -43,16 +55,23 @@ static int actun_dev_init(struct net_device *dev)
 	struct actun_dev *adev = netdev_priv(dev);
 	int err;
 
-	adev->drops = netdev_alloc_pcpu_stats(struct actun_drop_stats);
+	adev->drops = actun_counters_alloc(ACTUN_DROP_MAX, GFP_KERNEL);
 	if (!adev->drops)
 		return -ENOMEM;
 	actun_route_table_init(&adev->routes);
 	err = actun_tunnel_table_init(&adev->tunnels);
-	if (err) {
-		free_percpu(adev->drops);
-		return err;
-	}
+	if (err)
+		goto err_drops;
+	err = gro_cells_init(&adev->gro_cells, dev);
+	if (err)
+		goto err_tunnels;
 	return 0;
+
+err_tunnels:
+	actun_tunnel_table_destroy(&adev->tunnels);
+err_drops:
+	free_percpu(adev->drops);
+	return err;
 }
 
 /*
@@ -65,12 +84,30 @@ static void actun_dev_uninit(struct net_device *dev)
 {
 	struct actun_dev *adev = netdev_priv(dev);
 
-	if (!list_empty(&adev->net_node))
+	if (!list_empty(&adev->net_node)) {
 		list_del_rcu(&adev->net_node);
+		actun_gre_hook_put(dev_net(dev));
+	}
 	mutex_lock(&adev->lock);
-	adev->dead = true;
+	WRITE_ONCE(adev->dead, true);
 	mutex_unlock(&adev->lock);
 	actun_net_changed(dev_net(dev));
+}
+
+/*
+ * Take the device's tunnels out of the namespace's receive index and wait
+ * for receivers that may still hold one, so none touches the device after
+ * it is freed.
+ */
+static void actun_dev_unbind_all(struct actun_dev *adev)
+{
+	struct actun_endpoints *eps = &actun_net(dev_net(adev->dev))->gre;
+	struct actun_tunnel *tunnel;
+	unsigned long id;
+
+	xa_for_each(&adev->tunnels.by_id, id, tunnel)
+		actun_endpoint_unbind(eps, tunnel);
+	synchronize_net();
 }
 
 /*
@@ -82,6 +119,8 @@ static void actun_dev_free(struct net_device *dev)
 	struct actun_dev *adev = netdev_priv(dev);
 
 	mutex_lock(&adev->lock);
+	actun_dev_unbind_all(adev);
+	gro_cells_destroy(&adev->gro_cells);
 	actun_route_table_flush(&adev->routes, &adev->lock);
 	actun_tunnel_table_flush(&adev->tunnels);
 	actun_tunnel_table_destroy(&adev->tunnels);
@@ -113,7 +152,7 @@ static void actun_get_ethtool_stats(struct net_device *dev,
 {
 	struct actun_dev *adev = netdev_priv(dev);
 
-	actun_drop_read(adev->drops, data);
+	actun_counters_read(adev->drops, ACTUN_DROP_MAX, data);
 }
 
 static void actun_get_drvinfo(struct net_device *dev,
@@ -163,9 +202,14 @@ static int actun_newlink(struct net *src_net, struct net_device *dev,
 	struct net *net = dev_net(dev);
 	int err;
 
-	err = register_netdevice(dev);
+	err = actun_gre_hook_get(net);
 	if (err)
 		return err;
+	err = register_netdevice(dev);
+	if (err) {
+		actun_gre_hook_put(net);
+		return err;
+	}
 	list_add_tail_rcu(&adev->net_node, &actun_net(net)->devices);
 	actun_net_changed(net);
 	return 0;

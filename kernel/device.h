@@ -8,6 +8,9 @@
 #include <net/netns/generic.h>
 #include <net/rtnetlink.h>
 
+#include <net/gro_cells.h>
+
+#include "endpoint.h"
 #include "route.h"
 #include "stats.h"
 #include "tunnel.h"
@@ -21,7 +24,8 @@
  *	may be added after that
  * @tunnels: tunnel table (by id and by name)
  * @routes: prefix route table (inner destination -> tunnel)
- * @drops: per-cpu drop counters by reason
+ * @drops: per-cpu enum actun_drop_reason counters
+ * @gro_cells: hands decapsulated packets to the stack, batched by GRO
  */
 struct actun_dev {
 	struct net_device *dev;
@@ -30,7 +34,8 @@ struct actun_dev {
 	bool dead;
 	struct actun_tunnel_table tunnels;
 	struct actun_route_table routes;
-	struct actun_drop_stats __percpu *drops;
+	struct actun_counters __percpu *drops;
+	struct gro_cells gro_cells;
 };
 
 /**
@@ -39,10 +44,15 @@ struct actun_dev {
  *	under RCU by dumps
  * @generation: bumped on every configuration change in the namespace, so a
  *	dump spanning several messages can tell it was torn
+ * @gre: GRE receive index of every actun device of the namespace
+ * @hook_users: actun devices in the namespace; the GRE receive hook is
+ *	registered while there is one (under RTNL)
  */
 struct actun_net {
 	struct list_head devices;
 	atomic_t generation;
+	struct actun_endpoints gre;
+	unsigned int hook_users;
 };
 
 extern unsigned int actun_net_id;
@@ -56,6 +66,17 @@ static inline struct actun_net *actun_net(const struct net *net)
 static inline void actun_net_changed(const struct net *net)
 {
 	atomic_inc(&actun_net(net)->generation);
+}
+
+/* Count a dropped packet by reason, also in the device's rx/tx_dropped. */
+static inline void actun_dev_drop(struct actun_dev *adev,
+				  enum actun_drop_reason reason)
+{
+	actun_counters_add(adev->drops, reason, 1);
+	if (reason >= ACTUN_DROP_FIRST_RX)
+		dev_core_stats_rx_dropped_inc(adev->dev);
+	else
+		dev_core_stats_tx_dropped_inc(adev->dev);
 }
 
 struct actun_dev *actun_dev_get_by_index(struct net *net, int ifindex);

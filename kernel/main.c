@@ -8,6 +8,7 @@
 #include <linux/module.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/rtnetlink.h>
 
 #include "device.h"
 #include "netlink.h"
@@ -16,23 +17,43 @@
 
 unsigned int actun_net_id __read_mostly;
 
-/*
- * No exit hook: the core deletes the actun devices of a dying namespace
- * through the link kind (default_device_exit_batch) after the pernet exit
- * hooks of later-registered subsystems such as this one have run, and
- * before the per-namespace memory holding the device list is freed.
- */
 static int __net_init actun_net_init(struct net *net)
 {
 	struct actun_net *an = actun_net(net);
 
 	INIT_LIST_HEAD(&an->devices);
 	atomic_set(&an->generation, 1);
-	return 0;
+	an->hook_users = 0;
+	return actun_endpoints_init(&an->gre);
+}
+
+/*
+ * The core would delete the devices of a dying namespace only after this
+ * runs (default_device_exit_batch comes later), so delete them here, as
+ * vxlan does: the receive index they use can then go too. rtnl_unlock()
+ * runs the devices' destructors before returning.
+ */
+static void __net_exit actun_net_exit_batch(struct list_head *net_list)
+{
+	struct actun_dev *adev, *next;
+	struct net *net;
+	LIST_HEAD(kill);
+
+	rtnl_lock();
+	list_for_each_entry(net, net_list, exit_list)
+		list_for_each_entry_safe(adev, next, &actun_net(net)->devices,
+					 net_node)
+			unregister_netdevice_queue(adev->dev, &kill);
+	unregister_netdevice_many(&kill);
+	rtnl_unlock();
+
+	list_for_each_entry(net, net_list, exit_list)
+		actun_endpoints_destroy(&actun_net(net)->gre);
 }
 
 static struct pernet_operations actun_net_ops = {
 	.init = actun_net_init,
+	.exit_batch = actun_net_exit_batch,
 	.id   = &actun_net_id,
 	.size = sizeof(struct actun_net),
 };

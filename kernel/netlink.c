@@ -31,6 +31,7 @@ const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
 	[ACTUN_TUNNEL_A_ADDR_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[ACTUN_TUNNEL_A_ADDR_PREFIXLEN]	= { .type = NLA_U8 },
 	[ACTUN_TUNNEL_A_NO_ADDR]	= { .type = NLA_FLAG },
+	[ACTUN_TUNNEL_A_MSS]		= { .type = NLA_U16 },
 	/* Read-only: refused by actun_nl_parse_tunnel() with a reason. */
 	[ACTUN_TUNNEL_A_STATE]		= { .type = NLA_U8 },
 	[ACTUN_TUNNEL_A_IFINDEX]	= { .type = NLA_U32 },

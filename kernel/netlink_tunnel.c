@@ -12,8 +12,33 @@
 #include <net/sock.h>
 
 #include "device.h"
+#include "endpoint.h"
+#include "mss.h"
 #include "netlink.h"
 #include "tunnel.h"
+
+static int actun_nl_put_stats(struct sk_buff *skb, struct actun_tunnel *tunnel)
+{
+	u64 c[ACTUN_TC_MAX];
+	struct nlattr *nest;
+	int i;
+
+	/* Counter i is reported as attribute ACTUN_STATS_A_RX_PACKETS + i. */
+	BUILD_BUG_ON(ACTUN_STATS_A_RX_PACKETS + ACTUN_TC_MAX != ACTUN_STATS_A_PAD);
+	actun_counters_read(tunnel->stats, ACTUN_TC_MAX, c);
+	nest = nla_nest_start(skb, ACTUN_TUNNEL_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ACTUN_TC_MAX; i++) {
+		if (nla_put_u64_64bit(skb, ACTUN_STATS_A_RX_PACKETS + i, c[i],
+				      ACTUN_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
 
 static int actun_nl_tunnel_fill(struct sk_buff *skb, struct actun_dev *adev,
 				struct actun_tunnel *tunnel, u32 portid,
@@ -47,6 +72,8 @@ static int actun_nl_tunnel_fill(struct sk_buff *skb, struct actun_dev *adev,
 	    nla_put_u8(skb, ACTUN_TUNNEL_A_TTL, p->ttl) ||
 	    nla_put_u8(skb, ACTUN_TUNNEL_A_TOS, p->tos) ||
 	    nla_put_u32(skb, ACTUN_TUNNEL_A_MTU, p->mtu) ||
+	    nla_put_u16(skb, ACTUN_TUNNEL_A_MSS,
+			actun_mss_effective(p, htons(ETH_P_IP))) ||
 	    (p->has_key && nla_put_u32(skb, ACTUN_TUNNEL_A_KEY, p->key)) ||
 	    (p->addr_family == AF_INET &&
 	     nla_put_in_addr(skb, ACTUN_TUNNEL_A_ADDR_IPV4, p->addr4)) ||
@@ -58,6 +85,8 @@ static int actun_nl_tunnel_fill(struct sk_buff *skb, struct actun_dev *adev,
 		goto cancel;
 	}
 	rcu_read_unlock();
+	if (actun_nl_put_stats(skb, tunnel))
+		goto cancel;
 
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
@@ -346,6 +375,16 @@ static int actun_nl_apply(struct nlattr **tb, u8 mode,
 		err = actun_nl_apply_addr(tb, p, extack);
 	if (err)
 		return err;
+	if (tb[ACTUN_TUNNEL_A_MSS]) {
+		u16 mss = nla_get_u16(tb[ACTUN_TUNNEL_A_MSS]);
+
+		if (mss && (mss < ACTUN_MSS_MIN || mss > p->mtu - 40)) {
+			ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_MSS],
+				       "mss out of range (536 to the mtu less 40; 0 derives it from the mtu)");
+			return -ERANGE;
+		}
+		p->mss = mss;
+	}
 	if (tb[ACTUN_TUNNEL_A_TTL])
 		p->ttl = nla_get_u8(tb[ACTUN_TUNNEL_A_TTL]);
 	if (tb[ACTUN_TUNNEL_A_TOS])
@@ -416,6 +455,18 @@ actun_nl_new_params(struct nlattr **tb, u8 mode, struct netlink_ext_ack *extack)
 	return p;
 }
 
+/* GRE tunnels receive through the namespace's endpoint index. */
+static int actun_nl_tunnel_bind(struct actun_dev *adev,
+				struct actun_tunnel *tunnel,
+				const struct actun_tunnel_params *params,
+				struct netlink_ext_ack *extack)
+{
+	if (tunnel->mode != ACTUN_MODE_GRE)
+		return 0;
+	return actun_endpoint_bind(&actun_net(dev_net(adev->dev))->gre, tunnel,
+				   params, extack);
+}
+
 int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ACTUN_TUNNEL_A_MAX + 1];
@@ -443,6 +494,7 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (tb[ACTUN_TUNNEL_A_ID])
 		tunnel->id = nla_get_u32(tb[ACTUN_TUNNEL_A_ID]);
+	tunnel->adev = adev;
 	notify = actun_nl_notify_alloc(info);
 	if (IS_ERR(notify)) {
 		actun_tunnel_free_unpublished(tunnel);
@@ -457,6 +509,14 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 		err = actun_tunnel_insert(&adev->tunnels, tunnel, info->extack);
 	}
 	if (!err) {
+		err = actun_nl_tunnel_bind(adev, tunnel, params, info->extack);
+		if (err) {
+			/* Dumps may have seen it: unpublish and free via RCU. */
+			actun_tunnel_remove(&adev->tunnels, tunnel);
+			tunnel = NULL;
+		}
+	}
+	if (!err) {
 		actun_net_changed(genl_info_net(info));
 		actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_NEW,
 				     info);
@@ -465,7 +525,8 @@ int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info)
 
 	if (err) {
 		nlmsg_free(notify);
-		actun_tunnel_free_unpublished(tunnel);
+		if (tunnel)
+			actun_tunnel_free_unpublished(tunnel);
 	}
 	return err;
 }
@@ -562,6 +623,7 @@ int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* The event describes the tunnel as it was, so fill it first. */
 	actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_DEL, info);
+	actun_endpoint_unbind(&actun_net(dev_net(adev->dev))->gre, tunnel);
 	actun_route_remove_tunnel(&adev->routes, &adev->lock, tunnel);
 	actun_tunnel_remove(&adev->tunnels, tunnel);
 	actun_net_changed(genl_info_net(info));
@@ -573,7 +635,9 @@ out:
 static int actun_nl_set_locked(struct actun_dev *adev, struct nlattr **tb,
 			       struct genl_info *info, struct sk_buff *notify)
 {
+	const struct actun_tunnel_params *old;
 	struct actun_tunnel_params *params;
+	bool endpoints_changed;
 	struct actun_tunnel *tunnel;
 	int err;
 
@@ -593,11 +657,19 @@ static int actun_nl_set_locked(struct actun_dev *adev, struct nlattr **tb,
 	if (!params)
 		return -ENOMEM;
 	err = actun_nl_apply(tb, tunnel->mode, params, info->extack);
+	if (!err)
+		err = actun_nl_tunnel_bind(adev, tunnel, params, info->extack);
 	if (err) {
 		kfree(params);
 		return err;
 	}
+	old = rcu_dereference_protected(tunnel->params,
+					lockdep_is_held(&adev->lock));
+	endpoints_changed = old->local != params->local ||
+			    old->remote != params->remote;
 	actun_tunnel_replace_params(tunnel, params, &adev->lock);
+	if (endpoints_changed)
+		dst_cache_reset(&tunnel->dst_cache);
 	actun_net_changed(genl_info_net(info));
 	actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_SET, info);
 	return 0;

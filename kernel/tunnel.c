@@ -67,6 +67,7 @@ void actun_tunnel_table_destroy(struct actun_tunnel_table *table)
  * @name: its name, at most ACTUN_TUNNEL_NAMSIZ - 1 bytes
  * @mode: enum actun_tunnel_mode
  * @params: its configuration; ownership passes to the tunnel on success
+ *	(on failure the caller still owns it)
  *
  * Return: the tunnel with one reference, or NULL.
  */
@@ -78,6 +79,12 @@ struct actun_tunnel *actun_tunnel_alloc(const char *name, u8 mode,
 	tunnel = kmem_cache_zalloc(actun_tunnel_cache, GFP_KERNEL);
 	if (!tunnel)
 		return NULL;
+	tunnel->stats = actun_counters_alloc(ACTUN_TC_MAX, GFP_KERNEL);
+	if (!tunnel->stats)
+		goto err_free;
+	if (dst_cache_init(&tunnel->dst_cache, GFP_KERNEL))
+		goto err_stats;
+	INIT_HLIST_NODE(&tunnel->rx_node);
 	strscpy_pad(tunnel->name, name, sizeof(tunnel->name));
 	tunnel->mode = mode;
 	tunnel->state = ACTUN_STATE_UP;
@@ -85,14 +92,25 @@ struct actun_tunnel *actun_tunnel_alloc(const char *name, u8 mode,
 	INIT_LIST_HEAD(&tunnel->routes);
 	kref_init(&tunnel->refcount);
 	return tunnel;
+
+err_stats:
+	free_percpu(tunnel->stats);
+err_free:
+	kmem_cache_free(actun_tunnel_cache, tunnel);
+	return NULL;
+}
+
+static void actun_tunnel_free(struct actun_tunnel *tunnel)
+{
+	dst_cache_destroy(&tunnel->dst_cache);
+	free_percpu(tunnel->stats);
+	kfree(rcu_dereference_raw(tunnel->params));
+	kmem_cache_free(actun_tunnel_cache, tunnel);
 }
 
 static void actun_tunnel_free_rcu(struct rcu_head *rcu)
 {
-	struct actun_tunnel *tunnel = container_of(rcu, struct actun_tunnel, rcu);
-
-	kfree(rcu_dereference_raw(tunnel->params));
-	kmem_cache_free(actun_tunnel_cache, tunnel);
+	actun_tunnel_free(container_of(rcu, struct actun_tunnel, rcu));
 }
 
 static void actun_tunnel_release(struct kref *kref)
@@ -119,8 +137,7 @@ void actun_tunnel_put(struct actun_tunnel *tunnel)
  */
 void actun_tunnel_free_unpublished(struct actun_tunnel *tunnel)
 {
-	kfree(rcu_dereference_raw(tunnel->params));
-	kmem_cache_free(actun_tunnel_cache, tunnel);
+	actun_tunnel_free(tunnel);
 }
 
 static int actun_tunnel_insert_id(struct actun_tunnel_table *table,

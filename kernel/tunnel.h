@@ -9,7 +9,13 @@
 #include <linux/rcupdate.h>
 #include <linux/rhashtable-types.h>
 #include <linux/xarray.h>
+#include <net/dst_cache.h>
 #include <linux/actun.h>
+
+#include "stats.h"
+
+struct actun_dev;
+struct actun_endpoint;
 
 /* Upper bound of tunnels per device; the brief sizes for 100k. */
 #define ACTUN_MAX_TUNNELS	BIT(20)
@@ -23,6 +29,7 @@
  * @ttl: outer TTL, 0 copies the inner one
  * @tos: outer TOS, ACTUN_TOS_INHERIT copies the inner one
  * @mtu: inner MTU
+ * @mss: TCP MSS SYNs are clamped to, 0 for the one derived from @mtu
  * @addr_family: AF_INET or AF_INET6 when an interface address is set, else 0
  * @addr_prefixlen: prefix length of the interface address
  * @addr4: IPv4 interface address
@@ -40,6 +47,7 @@ struct actun_tunnel_params {
 	u8 ttl;
 	u8 tos;
 	u32 mtu;
+	u16 mss;
 	u8 addr_family;
 	u8 addr_prefixlen;
 	union {
@@ -58,6 +66,13 @@ struct actun_tunnel_params {
  * @name_node: entry in &actun_tunnel_table.by_name
  * @params: current configuration, RCU-protected
  * @routes: its prefix routes (route.c), under the device lock
+ * @adev: the device holding the tunnel, set when it is inserted
+ * @rx_node: entry in &actun_endpoint.tunnels (GRE receive), RCU
+ * @rx_match: the GRE key receive matches on, as actun_rx_match() builds
+ *	it; written under the endpoint index lock, read locklessly
+ * @endpoint: the endpoint @rx_node is on, or NULL; under the index lock
+ * @stats: per-cpu enum actun_tunnel_counter counters
+ * @dst_cache: per-cpu cache of the route to the remote
  * @refcount: the table holds one reference; a reader that must keep the
  *	tunnel past its RCU section takes one with kref_get_unless_zero()
  * @rcu: defers the free until readers are done
@@ -70,6 +85,12 @@ struct actun_tunnel {
 	struct rhash_head name_node;
 	struct actun_tunnel_params __rcu *params;
 	struct list_head routes;
+	struct actun_dev *adev;
+	struct hlist_node rx_node;
+	u64 rx_match;
+	struct actun_endpoint *endpoint;
+	struct actun_counters __percpu *stats;
+	struct dst_cache dst_cache;
 	struct kref refcount;
 	struct rcu_head rcu;
 };

@@ -36,7 +36,7 @@ check_eq "show without dev covers every device" 4 "$($A -j tunnel show | jq leng
 check_eq "show NAME dev DEV" "198.51.100.9" \
 	"$($A -j tunnel show t1 dev ac1 | jq -r '.[0].remote')"
 check_eq "text output" \
-	"t3: id 2 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.3 ttl inherit tos inherit mtu 1476 state up" \
+	"t3: id 2 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.3 ttl inherit tos inherit mtu 1476 mss 1436 state up" \
 	"$($A tunnel show t3)"
 check_error 'exists on several devices' $A tunnel show t1
 

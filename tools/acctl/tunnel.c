@@ -17,9 +17,11 @@ static void tunnel_usage(FILE *fp)
 	fprintf(fp,
 "Usage: acctl tunnel add NAME dev DEV mode { gre | ipsec } local ADDR remote ADDR\n"
 "                        [ id ID ] [ key KEY ] [ ttl TTL ] [ tos TOS ] [ mtu MTU ]\n"
+"                        [ mss MSS ]\n"
 "                        [ address PREFIX ]\n"
 "       acctl tunnel set NAME [ dev DEV ] [ local ADDR ] [ remote ADDR ]\n"
 "                        [ key { KEY | none } ] [ ttl TTL ] [ tos TOS ] [ mtu MTU ]\n"
+"                        [ mss MSS ]\n"
 "                        [ address { PREFIX | none } ]\n"
 "       acctl tunnel del NAME [ dev DEV ]\n"
 "       acctl tunnel { show | list } [ NAME ] [ dev DEV ]\n"
@@ -44,6 +46,9 @@ static void tunnel_usage(FILE *fp)
 "TOS     outer TOS byte, 0 to 255, or inherit (= 1): copy the inner packet's\n"
 "        DSCP and ECN. Default: inherit.\n"
 "MTU     inner MTU, 68 to 65511 (the kernel checks). Default: 1476.\n"
+"MSS     TCP MSS that SYNs crossing the tunnel are clamped to, both ways:\n"
+"        536 to MTU - 40, or 0 to derive it from the MTU (MTU - 40 for IPv4,\n"
+"        MTU - 60 for IPv6). Default: 0; show prints the IPv4 value in use.\n"
 "PREFIX  ADDR/LEN, the tunnel's interface address, used by health probes:\n"
 "        IPv4 /30 or /31, IPv6 /126 or /127 (the kernel checks). Default: none;\n"
 "        set ... address none removes it.\n"
@@ -121,6 +126,7 @@ enum kw_kind {
 	KW_ADDR,	/* IPv4 -> attr at off, IPv6 -> attr6 at off6 */
 	KW_PREFIX,	/* ADDR/LEN, or none (set) */
 	KW_U32,		/* number */
+	KW_U16,		/* number */
 	KW_U8,		/* number, or "inherit" = inherit */
 	KW_KEY,		/* number or dotted quad, or none (set) */
 };
@@ -164,6 +170,8 @@ static const struct tunnel_kw {
 	  "tos must be \"inherit\" or a number from 0 to 255" },
 	{ "mtu", T_ADD | T_SET, 0, KW_U32, ACTUN_TUNNEL_A_MTU, 0, OFF(mtu), 0, 0,
 	  "mtu must be a number" },
+	{ "mss", T_ADD | T_SET, 0, KW_U16, ACTUN_TUNNEL_A_MSS, 0, OFF(mss), 0, 0,
+	  "mss must be a number from 0 to 65535" },
 	{ "address", T_ADD | T_SET, 0, KW_PREFIX, ACTUN_TUNNEL_A_ADDR_IPV4,
 	  ACTUN_TUNNEL_A_ADDR_IPV6, OFF(addr4), OFF(addr6), 0,
 	  "address must be ADDR/LEN, an IPv4 or IPv6 prefix" },
@@ -227,6 +235,14 @@ store_addr:
 		if (get_u32((uint32_t *)(cfg + kw->off), arg))
 			return invarg(kw->why, arg);
 		break;
+	case KW_U16: {
+		uint32_t v;
+
+		if (get_u32(&v, arg) || v > UINT16_MAX)
+			return invarg(kw->why, arg);
+		*(uint16_t *)(cfg + kw->off) = (uint16_t)v;
+		break;
+	}
 	case KW_U8:
 		if (!strcmp(arg, "inherit"))
 			*(uint8_t *)(cfg + kw->off) = kw->inherit;
@@ -353,6 +369,19 @@ static void print_stats(struct acctl *ac, const struct actun_tunnel_stats *s)
 	print_u64(jw, PRINT_ANY, "tx_packets", " tx_packets %llu",
 		  s->tx_packets);
 	print_u64(jw, PRINT_ANY, "tx_bytes", " tx_bytes %llu", s->tx_bytes);
+	print_string(jw, PRINT_FP, NULL, "%s", "\n   ");
+	print_u64(jw, PRINT_ANY, "rx_drop_source", " rx_drop_source %llu",
+		  s->rx_drop_source);
+	print_u64(jw, PRINT_ANY, "rx_drop_proto", " rx_drop_proto %llu",
+		  s->rx_drop_proto);
+	print_u64(jw, PRINT_ANY, "rx_drop_header", " rx_drop_header %llu",
+		  s->rx_drop_header);
+	print_u64(jw, PRINT_ANY, "tx_drop_mtu", " tx_drop_mtu %llu",
+		  s->tx_drop_mtu);
+	print_u64(jw, PRINT_ANY, "tx_drop_outer_route",
+		  " tx_drop_outer_route %llu", s->tx_drop_outer_route);
+	print_u64(jw, PRINT_ANY, "rx_keepalives", " rx_keepalives %llu",
+		  s->rx_keepalives);
 	close_json_object(jw);
 }
 
@@ -386,6 +415,8 @@ void tunnel_print(struct acctl *ac, const struct actun_tunnel_cfg *t)
 			      ACTUN_TOS_INHERIT);
 	if (actun_tunnel_has(t, ACTUN_TUNNEL_A_MTU))
 		print_uint(jw, PRINT_ANY, "mtu", " mtu %u", t->mtu);
+	if (actun_tunnel_has(t, ACTUN_TUNNEL_A_MSS))
+		print_uint(jw, PRINT_ANY, "mss", " mss %u", t->mss);
 	print_addr(ac, t, "address", ACTUN_TUNNEL_A_ADDR_IPV4, &t->addr4,
 		   ACTUN_TUNNEL_A_ADDR_IPV6, &t->addr6,
 		   actun_tunnel_has(t, ACTUN_TUNNEL_A_ADDR_PREFIXLEN));

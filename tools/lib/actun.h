@@ -188,6 +188,12 @@ struct actun_tunnel_stats {
 	uint64_t rx_bytes;
 	uint64_t tx_packets;
 	uint64_t tx_bytes;
+	uint64_t rx_drop_source;
+	uint64_t rx_drop_proto;
+	uint64_t rx_drop_header;
+	uint64_t tx_drop_mtu;
+	uint64_t tx_drop_outer_route;
+	uint64_t rx_keepalives;
 };
 
 /**
@@ -211,6 +217,7 @@ struct actun_tunnel_cfg {
 	uint8_t ttl;
 	uint8_t tos;
 	uint32_t mtu;
+	uint16_t mss;
 	struct in_addr addr4;
 	struct in6_addr addr6;
 	uint8_t prefixlen;

@@ -16,6 +16,7 @@
 
 enum field_kind {
 	F_U8,
+	F_U16,
 	F_U32,
 	F_STR,		/* char[ACTUN_TUNNEL_NAMSIZ] */
 	F_IN4,		/* struct in_addr, network byte order */
@@ -46,6 +47,7 @@ static const struct tunnel_field fields[] = {
 	FIELD(TTL,		F_U8,	false,	ttl),
 	FIELD(TOS,		F_U8,	false,	tos),
 	FIELD(MTU,		F_U32,	false,	mtu),
+	FIELD(MSS,		F_U16,	false,	mss),
 	FIELD(ADDR_IPV4,	F_IN4,	false,	addr4),
 	FIELD(ADDR_IPV6,	F_IN6,	false,	addr6),
 	FIELD(ADDR_PREFIXLEN,	F_U8,	false,	prefixlen),
@@ -62,6 +64,8 @@ static int kind_len(uint8_t kind)
 	switch (kind) {
 	case F_U8:
 		return 1;
+	case F_U16:
+		return 2;
 	case F_U32:
 	case F_IN4:
 		return 4;
@@ -111,6 +115,8 @@ static int put_field(struct nl_msg *msg, const struct tunnel_field *f,
 	switch (f->kind) {
 	case F_U8:
 		return nla_put_u8(msg, f->attr, *(const uint8_t *)p);
+	case F_U16:
+		return nla_put_u16(msg, f->attr, *(const uint16_t *)p);
 	case F_U32:
 		return nla_put_u32(msg, f->attr, *(const uint32_t *)p);
 	case F_STR:
@@ -182,6 +188,12 @@ static int parse_stats(struct nlattr *nest, struct actun_tunnel_stats *st)
 		[ACTUN_STATS_A_RX_BYTES]   = &st->rx_bytes,
 		[ACTUN_STATS_A_TX_PACKETS] = &st->tx_packets,
 		[ACTUN_STATS_A_TX_BYTES]   = &st->tx_bytes,
+		[ACTUN_STATS_A_RX_DROP_SOURCE] = &st->rx_drop_source,
+		[ACTUN_STATS_A_RX_DROP_PROTO] = &st->rx_drop_proto,
+		[ACTUN_STATS_A_RX_DROP_HEADER] = &st->rx_drop_header,
+		[ACTUN_STATS_A_TX_DROP_MTU] = &st->tx_drop_mtu,
+		[ACTUN_STATS_A_TX_DROP_OUTER_ROUTE] = &st->tx_drop_outer_route,
+		[ACTUN_STATS_A_RX_KEEPALIVES] = &st->rx_keepalives,
 	};
 	int i;
 

@@ -33,6 +33,7 @@
 #define ACTUN_MTU_MIN		68
 #define ACTUN_MTU_MAX		(65535 - ACTUN_GRE_OVERHEAD)
 #define ACTUN_MTU_DEFAULT	1476
+#define ACTUN_MSS_MIN		536
 
 /**
  * enum actun_cmd - generic netlink commands of the "actun" family
