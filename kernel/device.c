@@ -180,6 +180,8 @@ static void actun_setup(struct net_device *dev)
 	dev->priv_flags |= IFF_NO_QUEUE;
 	/* Tunnels belong to the namespace they were configured in. */
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	/* ICMP errors sent from ndo_start_xmit need the packet's route. */
+	netif_keep_dst(dev);
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
 	dev->mtu = ACTUN_MTU_DEFAULT;

@@ -107,16 +107,9 @@ netdev_tx_t actun_gre_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 	enum actun_drop_reason reason;
 	struct rtable *rt;
 	u8 tos, ttl;
+	u32 mtu;
 	__be32 saddr;
 	__be16 df;
-
-	if (!actun_gre_fits(skb, p->mtu, &df)) {
-		actun_tunnel_count(tunnel, ACTUN_TC_TX_DROP_MTU);
-		reason = ACTUN_DROP_TX_MTU;
-		goto drop;
-	}
-	actun_mss_clamp(skb, actun_mss_effective(p, skb->protocol));
-	inner = ip_hdr(skb);
 
 	tos = p->tos == ACTUN_TOS_INHERIT ? ip_tunnel_get_dsfield(inner, skb) :
 					    p->tos;
@@ -128,6 +121,17 @@ netdev_tx_t actun_gre_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 		reason = ACTUN_DROP_TX_OUTER_ROUTE;
 		goto drop;
 	}
+	/* The tunnel MTU, or less if the path to the remote cannot carry it. */
+	mtu = min_t(u32, p->mtu,
+		    dst_mtu(&rt->dst) - sizeof(struct iphdr) - hlen);
+	if (!actun_gre_fits(skb, mtu, &df)) {
+		ip_rt_put(rt);
+		actun_tunnel_count(tunnel, ACTUN_TC_TX_DROP_MTU);
+		reason = ACTUN_DROP_TX_MTU;
+		goto drop;
+	}
+	actun_mss_clamp(skb, actun_mss_effective(p, mtu, skb->protocol));
+	inner = ip_hdr(skb);
 	tos = ip_tunnel_ecn_encap(tos, inner, skb);
 	ttl = p->ttl ?: ip_tunnel_get_ttl(inner, skb);
 
@@ -243,7 +247,9 @@ static void actun_gre_deliver(struct actun_dev *adev,
 	}
 	INET_ECN_decapsulate(skb, outer_tos, skb->protocol == htons(ETH_P_IP) ?
 			     ip_hdr(skb)->tos : ipv6_get_dsfield(ipv6_hdr(skb)));
-	actun_mss_clamp(skb, actun_mss_effective(p, skb->protocol));
+	/* As on transmit, where a key takes 4 bytes of the outer budget. */
+	actun_mss_clamp(skb, actun_mss_effective(p, p->has_key ? p->mtu - 4 :
+						 p->mtu, skb->protocol));
 
 	skb->dev = adev->dev;
 	skb->pkt_type = PACKET_HOST;

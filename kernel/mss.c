@@ -20,17 +20,20 @@
 /**
  * actun_mss_effective - the MSS SYNs through a tunnel are clamped to
  * @p: the tunnel's current parameters
+ * @mtu: the inner MTU in force: the tunnel's, or less where the path to the
+ *	remote cannot carry that much
  * @proto: ETH_P_IP or ETH_P_IPV6, the inner protocol
  *
- * Return: the configured MSS, or the tunnel MTU less the IP and TCP headers.
+ * Return: the configured MSS, or @mtu less the IP and TCP headers.
  */
-u16 actun_mss_effective(const struct actun_tunnel_params *p, __be16 proto)
+u16 actun_mss_effective(const struct actun_tunnel_params *p, u32 mtu,
+			__be16 proto)
 {
 	if (p->mss)
 		return p->mss;
 	if (proto == htons(ETH_P_IPV6))
-		return p->mtu - sizeof(struct ipv6hdr) - sizeof(struct tcphdr);
-	return p->mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+		return mtu - sizeof(struct ipv6hdr) - sizeof(struct tcphdr);
+	return mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
 }
 
 /* Offset of the TCP header of an unfragmented packet, or -1. */

@@ -40,7 +40,7 @@ check_fails "an actun device cannot change namespace" ip -n ns1 link set ac1 net
 
 # Delete a namespace holding two devices and 10k tunnels.
 gen_tunnels ac0 5000 a >/tmp/ns1.batch
-gen_tunnels ac1 5000 b >>/tmp/ns1.batch
+gen_tunnels ac1 5000 b 5000 >>/tmp/ns1.batch
 check "10k tunnels in ns1" acctl -n ns1 -b /tmp/ns1.batch
 check_eq "10k tunnels live" $((base + 10000)) "$(slab_active actun_tunnel)"
 check "delete ns1 with its devices and tunnels" ns_del ns1

@@ -51,6 +51,7 @@ check_error "a key is only valid for gre tunnels" sh -c \
 	"$A $add t3 dev ac0 mode ipsec local 192.0.2.1 remote 198.51.100.3 && $A tunnel set t3 key 9"
 
 check_error "actun: the device is not an actun device" $A tunnel show dev dummy0
+
 long31=$(printf 'n%.0s' {1..31})
 $A $add "$long31" dev ac0 mode gre local 192.0.2.1 remote 198.51.100.31
 check_error "tunnel name is longer than 31 bytes" $A tunnel del "${long31}xyz" dev ac0
@@ -64,4 +65,18 @@ check_fails "set with one bad field" $A tunnel set t1 mtu 1300 address 10.0.0.0/
 check_eq "t1 unchanged after the refused set" "$before" "$($A -j tunnel show t1)"
 check_eq "refused adds left no tunnel behind and used up no id" "t3:1 t1:5" \
 	"$($A -j tunnel show | jq -r 'map("\(.name):\(.id)") | join(" ")')"
+
+# GRE receive tells tunnels apart by (local, remote, key) across all the
+# devices of a namespace.
+ip -n e link add ac1 type actun
+check_error "another gre tunnel in this network namespace has the same local, remote and key" \
+	$A $add dup dev ac1 $ok_args
+check "the same endpoints with a key of their own" $A $add keyed dev ac1 $ok_args key 7
+$A $add t4 dev ac0 mode gre local 192.0.2.1 remote 198.51.100.4
+check_error "another gre tunnel in this network namespace has the same local, remote and key" \
+	$A tunnel set t4 remote 198.51.100.1 key 7
+check_eq "the refused set left t4 as it was" "198.51.100.4 null" \
+	"$($A -j tunnel show t4 | jq -r '.[0] | "\(.remote) \(.key)"')"
+check "an ipsec tunnel may share gre's endpoints" \
+	$A $add ip1 dev ac1 mode ipsec local 192.0.2.1 remote 198.51.100.1
 finish

@@ -54,13 +54,18 @@ static struct nl_msg *tunnel_msg(struct actun_sock *sock, uint8_t cmd,
 	return msg;
 }
 
-/* A valid NEW body: name, mode gre, local 192.0.2.1, remote 198.51.100.1. */
+/*
+ * A valid NEW body: name, mode gre, local 192.0.2.1, and a remote of its
+ * own (two gre tunnels may not share local, remote and key).
+ */
 static void put_valid(struct nl_msg *msg, const char *name)
 {
+	static uint32_t next_remote = 0x0a000001;	/* 10.0.0.1 */
+
 	nla_put_string(msg, ACTUN_TUNNEL_A_NAME, name);
 	nla_put_u8(msg, ACTUN_TUNNEL_A_MODE, ACTUN_MODE_GRE);
 	nla_put_u32(msg, ACTUN_TUNNEL_A_LOCAL_IPV4, inet_addr("192.0.2.1"));
-	nla_put_u32(msg, ACTUN_TUNNEL_A_REMOTE_IPV4, inet_addr("198.51.100.1"));
+	nla_put_u32(msg, ACTUN_TUNNEL_A_REMOTE_IPV4, htonl(next_remote++));
 }
 
 static int send_msg(struct actun_sock *sock, struct nl_msg *msg,
@@ -102,7 +107,7 @@ TEST_F(nl, valid_new_by_ifname)
 	ASSERT_EQ(0, actun_tunnel_get(self->sock, self->ifindex, &which, &out, &self->err));
 	EXPECT_EQ(1, out.id);
 	EXPECT_EQ(self->ifindex, out.ifindex);
-	EXPECT_EQ(inet_addr("198.51.100.1"), out.remote4.s_addr);
+	EXPECT_EQ(inet_addr("10.0.0.1"), out.remote4.s_addr);
 }
 
 TEST_F(nl, unknown_top_level_attribute)

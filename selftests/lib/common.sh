@@ -140,13 +140,17 @@ finish() {
 	((_failures == 0))
 }
 
-# gen_tunnels DEV COUNT [PREFIX]: batch lines adding COUNT gre tunnels
-# PREFIX1..PREFIXCOUNT with distinct remotes in 10.0.0.0/8.
+# gen_tunnels DEV COUNT [PREFIX [OFFSET]]: batch lines adding COUNT gre
+# tunnels PREFIX1..PREFIXCOUNT; tunnel i gets remote and key from i+OFFSET,
+# remotes in 10.0.0.0/8, so give each device of a namespace its own OFFSET
+# (gre tunnels of a namespace may not share local, remote and key).
 gen_tunnels() {
-	local dev=$1 count=$2 prefix=${3:-t}
-	awk -v dev="$dev" -v n="$count" -v p="$prefix" 'BEGIN {
-		for (i = 1; i <= n; i++)
+	local dev=$1 count=$2 prefix=${3:-t} offset=${4:-0}
+	awk -v dev="$dev" -v n="$count" -v p="$prefix" -v o="$offset" 'BEGIN {
+		for (i = 1; i <= n; i++) {
+			k = i + o
 			printf "tunnel add %s%d dev %s mode gre local 192.0.2.1 remote 10.%d.%d.%d key %d\n",
-				p, i, dev, int(i / 65536) % 256, int(i / 256) % 256, i % 256, i
+				p, i, dev, int(k / 65536) % 256, int(k / 256) % 256, k % 256, k
+		}
 	}'
 }
