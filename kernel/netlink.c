@@ -110,6 +110,49 @@ struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 	return adev;
 }
 
+/**
+ * actun_nl_notify_alloc - allocate the notification of a change
+ * @info: the request making the change
+ *
+ * Notifications are allocated before the change they announce, so that a
+ * requester asking for NLM_F_ECHO either gets the echo or an error and an
+ * unchanged table, never a silent success.
+ *
+ * Return: the message, NULL when nobody listens, or ERR_PTR(-ENOMEM).
+ */
+struct sk_buff *actun_nl_notify_alloc(struct genl_info *info)
+{
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&actun_nl_family, genl_info_net(info),
+				ACTUN_NLGRP_CONFIG) &&
+	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
+		return NULL;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	return skb ?: ERR_PTR(-ENOMEM);
+}
+
+/**
+ * actun_nl_notify_commit - send a filled notification, or report its loss
+ * @skb: from actun_nl_notify_alloc()
+ * @info: the request that made the change
+ * @fill_err: what filling @skb returned
+ *
+ * An object always fits NLMSG_GOODSIZE, but should one not, the group's
+ * listeners learn that they missed an event.
+ */
+void actun_nl_notify_commit(struct sk_buff *skb, struct genl_info *info,
+			    int fill_err)
+{
+	if (fill_err) {
+		nlmsg_free(skb);
+		genl_set_err(&actun_nl_family, genl_info_net(info), 0,
+			     ACTUN_NLGRP_CONFIG, -ENOBUFS);
+		return;
+	}
+	genl_notify(&actun_nl_family, skb, info, ACTUN_NLGRP_CONFIG, GFP_KERNEL);
+}
+
 static int actun_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {

@@ -31,6 +31,8 @@ int actun_nl_check_reserved(struct nlattr **attrs,
 struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
 struct sk_buff *actun_nl_notify_alloc(struct genl_info *info);
+void actun_nl_notify_commit(struct sk_buff *skb, struct genl_info *info,
+			    int fill_err);
 struct actun_tunnel *actun_nl_find_tunnel(struct actun_dev *adev,
 					  struct nlattr *id,
 					  struct nlattr *name,

@@ -64,17 +64,12 @@ static void actun_nl_route_notify(struct sk_buff *skb, struct actun_dev *adev,
 				  const struct actun_route_info *ri, u8 cmd,
 				  struct genl_info *info)
 {
-	if (!skb)
-		return;
-	if (actun_nl_route_fill(skb, adev, ri, info->snd_portid,
-				info->snd_seq, 0, cmd, NULL)) {
-		/* A route always fits NLMSG_GOODSIZE; tell listeners anyway. */
-		nlmsg_free(skb);
-		genl_set_err(&actun_nl_family, genl_info_net(info), 0,
-			     ACTUN_NLGRP_CONFIG, -ENOBUFS);
-		return;
-	}
-	genl_notify(&actun_nl_family, skb, info, ACTUN_NLGRP_CONFIG, GFP_KERNEL);
+	if (skb)
+		actun_nl_notify_commit(skb, info,
+				       actun_nl_route_fill(skb, adev, ri,
+							   info->snd_portid,
+							   info->snd_seq, 0,
+							   cmd, NULL));
 }
 
 static int actun_nl_parse_route(struct genl_info *info, struct nlattr **tb)

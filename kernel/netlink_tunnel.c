@@ -97,44 +97,17 @@ cancel:
 	return -EMSGSIZE;
 }
 
-/**
- * actun_nl_notify_alloc - allocate the notification of a change
- * @info: the request making the change
- *
- * Notifications are allocated before the change they announce, so that a
- * requester asking for NLM_F_ECHO either gets the echo or an error and an
- * unchanged table, never a silent success.
- *
- * Return: the message, NULL when nobody listens, or ERR_PTR(-ENOMEM).
- */
-struct sk_buff *actun_nl_notify_alloc(struct genl_info *info)
-{
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&actun_nl_family, genl_info_net(info),
-				ACTUN_NLGRP_CONFIG) &&
-	    !(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
-		return NULL;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	return skb ?: ERR_PTR(-ENOMEM);
-}
-
 /* Fill and send a notification from actun_nl_notify_alloc(); NULL is a no-op. */
 static void actun_nl_notify_send(struct sk_buff *skb, struct actun_dev *adev,
 				 struct actun_tunnel *tunnel, u8 cmd,
 				 struct genl_info *info)
 {
-	if (!skb)
-		return;
-	if (actun_nl_tunnel_fill(skb, adev, tunnel, info->snd_portid,
-				 info->snd_seq, 0, cmd, NULL)) {
-		/* A tunnel always fits NLMSG_GOODSIZE; tell listeners anyway. */
-		nlmsg_free(skb);
-		genl_set_err(&actun_nl_family, genl_info_net(info), 0,
-			     ACTUN_NLGRP_CONFIG, -ENOBUFS);
-		return;
-	}
-	genl_notify(&actun_nl_family, skb, info, ACTUN_NLGRP_CONFIG, GFP_KERNEL);
+	if (skb)
+		actun_nl_notify_commit(skb, info,
+				       actun_nl_tunnel_fill(skb, adev, tunnel,
+							    info->snd_portid,
+							    info->snd_seq, 0,
+							    cmd, NULL));
 }
 
 /* Attributes that replies carry and requests must not. */

@@ -39,4 +39,16 @@ void actun_error_extack(struct actun_error *err, const struct nlmsghdr *nlh,
 			size_t tlv_off);
 void actun_error_locate(struct actun_error *err, const struct nlmsghdr *req);
 
+/* Puts an object's nest into a request; -EINVAL when the object is invalid. */
+typedef int (*actun_put_fn)(struct nl_msg *msg, const void *cfg);
+
+/*
+ * Build and run a request: the device (ifindex, unless 0) and, when @cfg is
+ * not NULL, the object @put writes; @invalid explains a -EINVAL from @put.
+ */
+int actun_object_request(struct actun_sock *sock, uint8_t cmd, int flags,
+			 uint32_t ifindex, actun_put_fn put, const void *cfg,
+			 const char *invalid, actun_msg_cb cb, void *arg,
+			 struct actun_error *err);
+
 #endif /* ACTUN_PRIV_H */

@@ -224,3 +224,35 @@ out:
 	nl_cb_put(nlcb);
 	return ret;
 }
+
+int actun_object_request(struct actun_sock *sock, uint8_t cmd, int flags,
+			 uint32_t ifindex, actun_put_fn put, const void *cfg,
+			 const char *invalid, actun_msg_cb cb, void *arg,
+			 struct actun_error *err)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	actun_error_clear(err);
+	msg = actun_msg_new(sock, cmd, flags);
+	if (!msg)
+		return actun_error_set(err, ENOMEM, "out of memory");
+	if (ifindex && nla_put_u32(msg, ACTUN_A_IFINDEX, ifindex) < 0) {
+		ret = actun_error_set(err, EMSGSIZE, "request too large");
+		goto out;
+	}
+	if (cfg) {
+		ret = put(msg, cfg);
+		if (ret == -EINVAL) {
+			ret = actun_error_set(err, EINVAL, "%s", invalid);
+			goto out;
+		} else if (ret) {
+			ret = actun_error_set(err, -ret, "request too large");
+			goto out;
+		}
+	}
+	ret = actun_request(sock, msg, cb, arg, err);
+out:
+	nlmsg_free(msg);
+	return ret;
+}

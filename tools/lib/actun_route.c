@@ -141,37 +141,18 @@ int actun_route_parse(struct nl_msg *msg, struct actun_route_cfg *cfg)
 	return 0;
 }
 
+static int route_request_put(struct nl_msg *msg, const void *cfg)
+{
+	return actun_route_put(msg, cfg);
+}
+
 static int route_request(struct actun_sock *sock, uint8_t cmd, int flags,
 			 uint32_t ifindex, const struct actun_route_cfg *cfg,
 			 actun_msg_cb cb, void *arg, struct actun_error *err)
 {
-	struct nl_msg *msg;
-	int ret;
-
-	actun_error_clear(err);
-	msg = actun_msg_new(sock, cmd, flags);
-	if (!msg)
-		return actun_error_set(err, ENOMEM, "out of memory");
-	if (ifindex && nla_put_u32(msg, ACTUN_A_IFINDEX, ifindex) < 0) {
-		ret = actun_error_set(err, EMSGSIZE, "request too large");
-		goto out;
-	}
-	if (cfg) {
-		ret = actun_route_put(msg, cfg);
-		if (ret == -EINVAL) {
-			ret = actun_error_set(err, EINVAL,
-					      "tunnel name must be 1 to %d bytes and the prefix IPv4 or IPv6",
-					      ACTUN_TUNNEL_NAMSIZ - 1);
-			goto out;
-		} else if (ret) {
-			ret = actun_error_set(err, -ret, "request too large");
-			goto out;
-		}
-	}
-	ret = actun_request(sock, msg, cb, arg, err);
-out:
-	nlmsg_free(msg);
-	return ret;
+	return actun_object_request(sock, cmd, flags, ifindex, route_request_put,
+				    cfg, "tunnel name must be 1 to 31 bytes and the prefix IPv4 or IPv6",
+				    cb, arg, err);
 }
 
 int actun_route_new(struct actun_sock *sock, uint32_t ifindex,
