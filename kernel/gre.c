@@ -122,7 +122,7 @@ netdev_tx_t actun_gre_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 		goto drop;
 	}
 	/* The tunnel MTU, or less if the path to the remote cannot carry it. */
-	mtu = min_t(u32, p->mtu,
+	mtu = min_t(u32, actun_tunnel_keyed_mtu(p),
 		    dst_mtu(&rt->dst) - sizeof(struct iphdr) - hlen);
 	if (!actun_gre_fits(skb, mtu, &df)) {
 		ip_rt_put(rt);
@@ -247,9 +247,8 @@ static void actun_gre_deliver(struct actun_dev *adev,
 	}
 	INET_ECN_decapsulate(skb, outer_tos, skb->protocol == htons(ETH_P_IP) ?
 			     ip_hdr(skb)->tos : ipv6_get_dsfield(ipv6_hdr(skb)));
-	/* As on transmit, where a key takes 4 bytes of the outer budget. */
-	actun_mss_clamp(skb, actun_mss_effective(p, p->has_key ? p->mtu - 4 :
-						 p->mtu, skb->protocol));
+	actun_mss_clamp(skb, actun_mss_effective(p, actun_tunnel_keyed_mtu(p),
+						 skb->protocol));
 
 	skb->dev = adev->dev;
 	skb->pkt_type = PACKET_HOST;

@@ -73,7 +73,8 @@ static int actun_nl_tunnel_fill(struct sk_buff *skb, struct actun_dev *adev,
 	    nla_put_u8(skb, ACTUN_TUNNEL_A_TOS, p->tos) ||
 	    nla_put_u32(skb, ACTUN_TUNNEL_A_MTU, p->mtu) ||
 	    nla_put_u16(skb, ACTUN_TUNNEL_A_MSS,
-			actun_mss_effective(p, p->mtu, htons(ETH_P_IP))) ||
+			actun_mss_effective(p, actun_tunnel_keyed_mtu(p),
+					    htons(ETH_P_IP))) ||
 	    (p->has_key && nla_put_u32(skb, ACTUN_TUNNEL_A_KEY, p->key)) ||
 	    (p->addr_family == AF_INET &&
 	     nla_put_in_addr(skb, ACTUN_TUNNEL_A_ADDR_IPV4, p->addr4)) ||

@@ -110,6 +110,20 @@ struct actun_tunnel_table {
 	unsigned int count;
 };
 
+/**
+ * actun_tunnel_keyed_mtu - the inner MTU once a GRE key has taken its share
+ * @p: a tunnel's parameters
+ *
+ * The configured MTU assumes the 4-byte GRE base header; a key adds 4 more
+ * bytes outside, which come off what the inner packet may use.
+ *
+ * Return: the MTU, less 4 with a key.
+ */
+static inline u32 actun_tunnel_keyed_mtu(const struct actun_tunnel_params *p)
+{
+	return p->has_key ? p->mtu - 4 : p->mtu;
+}
+
 int actun_tunnel_table_init(struct actun_tunnel_table *table);
 void actun_tunnel_table_flush(struct actun_tunnel_table *table);
 void actun_tunnel_table_destroy(struct actun_tunnel_table *table);

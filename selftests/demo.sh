@@ -21,14 +21,8 @@ run() { printf '+ %s\n' "$*"; "$@"; }
 
 [[ -d /sys/module/actun ]] || insmod "${ACTUN_KO:-$ACTUN_REPO/kernel/actun.ko}"
 
-# link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair between two namespaces.
-link() {
-	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4"
-	ip -n "$1" addr add "$3" dev "$2"
-	ip -n "$4" addr add "$6" dev "$5"
-	ip -n "$1" link set "$2" up
-	ip -n "$4" link set "$5" up
-}
+# topo_link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair between two namespaces.
+source "$ACTUN_REPO/selftests/lib/topology.sh"
 
 say "namespaces: client inet cust origin edge1..edge$EDGES"
 for ns in client inet cust origin $(seq -f 'edge%g' "$EDGES"); do
@@ -38,17 +32,17 @@ done
 ip netns exec inet sysctl -qw net.ipv4.ip_forward=1
 ip netns exec cust sysctl -qw net.ipv4.ip_forward=1
 
-link client eth0 198.18.0.10/24 inet client0 198.18.0.1/24
+topo_link client eth0 198.18.0.10/24 inet client0 198.18.0.1/24
 ip -n client route add default via 198.18.0.1
-link cust wan0 198.51.100.1/24 inet cust0 198.51.100.254/24
+topo_link cust wan0 198.51.100.1/24 inet cust0 198.51.100.254/24
 ip -n cust route add default via 198.51.100.254
-link cust lan0 203.0.113.1/24 origin eth0 203.0.113.100/24
+topo_link cust lan0 203.0.113.1/24 origin eth0 203.0.113.100/24
 ip -n origin route add default via 203.0.113.1
 
 nexthops=()
 for i in $(seq "$EDGES"); do
 	e=edge$i
-	link inet "e$i" "100.64.$i.1/30" "$e" uplink "100.64.$i.2/30"
+	topo_link inet "e$i" "100.64.$i.1/30" "$e" uplink "100.64.$i.2/30"
 	ip -n "$e" addr add 192.0.2.1/32 dev lo
 	ip -n "$e" route add default via "100.64.$i.1"
 	ip netns exec "$e" sysctl -qw net.ipv4.ip_forward=1
