@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 900
 # One prefix routed to several tunnels: flows are spread by weight among the
 # routes of the best priority, a flow sticks to its tunnel, a better priority
 # takes everything, and deleting it fails back over to the pair.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 900
 # GRE against Linux ip_gre customer routers: IPv4 and IPv6 both ways, TCP
 # both ways, keyed and keyless tunnels, exact per-tunnel counters, the
 # encapsulation on the wire, Linux ip_gre beside actun in one namespace, and
@@ -59,8 +60,8 @@ check_eq "on the wire: outer addresses, ttl, key or none, inner packets" \
 # TCP both ways.
 topo_bg origin iperf3 -s -p 5201 >/dev/null 2>&1
 topo_bg origin iperf3 -s -p 5202 >/dev/null 2>&1
-check "iperf3 servers listen on the origin" \
-	wait_for 10 sh -c 'ip netns exec origin ss -Hltn | grep -q :5202'
+servers() { listening origin 5201 && listening origin 5202; }
+check "iperf3 servers listen on the origin" wait_for 10 servers
 # iperf PORT WHAT [IPERF3 ARGS]
 iperf() {
 	local out=$TOPO_CAP/iperf-$1.json

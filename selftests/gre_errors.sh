@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 900
 # What the edge must refuse or fix up: spoofed inner sources, malformed GRE
 # (each dropped and counted by reason, per device and per tunnel), MTU
 # (ICMP fragmentation needed), TCP MSS clamping both ways, the 4 bytes a GRE
@@ -82,7 +83,7 @@ syns 1436
 # df_ping SIZE: one DF ping of SIZE bytes to the origin, path MTU forgotten.
 df_ping() {
 	on client ip route flush cache
-	on client ping -M do -s $(($1 - 28)) -c 1 -W 2 203.0.113.100 2>&1
+	on client ping -M "do" -s $(($1 - 28)) -c 1 -W 2 203.0.113.100 2>&1
 }
 # frag_needed SIZE MTU: a DF ping of SIZE bytes is refused with "mtu = MTU".
 frag_needed() {

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # The reference topology of the data-plane tests, built piece by piece in
 # network namespaces (the addresses of demo.sh and the design brief):
 #
@@ -87,9 +88,13 @@ topo_link() {
 	ip -n "$4" link set "$5" up
 }
 
-# topo_ipv6 NS DEV: turn IPv6 on for a tunnel device.
+# topo_ipv6 NS DEV, topo_noipv6 NS DEV: IPv6 on or off for a tunnel device.
 topo_ipv6() {
 	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=0"
+}
+
+topo_noipv6() {
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
 }
 
 # topo_core: the client and inet, with the customers' LAN (br0) on inet.
@@ -127,14 +132,11 @@ topo_edge() {
 	ip -n "$e" link set ac0 up
 }
 
-topo_noipv6() {
-	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
-}
-
 # topo_announce PREFIX EDGE...: inet routes PREFIX to these edges (ECMP when
 # several), replacing what it had.
 topo_announce() {
-	local prefix=$1 e n via=() ; shift
+	local prefix=$1 e n via=()
+	shift
 	for e in "$@"; do
 		n=${e#edge}
 		if [[ $prefix == *:* ]]; then
@@ -152,7 +154,7 @@ topo_announce() {
 # IPv6 off) carrying the client's prefix 198.18.0.0/24, and optionally a
 # dummy lan0 holding ADDR/LEN.
 topo_customer() {
-	local name=$1 addr=$2 key= lan=
+	local name=$1 addr=$2 key='' lan=''
 	shift 2
 	while (($#)); do
 		case $1 in
@@ -194,7 +196,7 @@ topo_origin() {
 # edge_tunnel EDGE NAME REMOTE [ARGS...]: a gre tunnel from the anycast
 # address to REMOTE; ARGS as for acctl tunnel add (key, ttl, mtu, address).
 edge_tunnel() {
-	local e=$1 name=$2 remote=$3 gre=() mtu= addr=
+	local e=$1 name=$2 remote=$3 gre=() mtu='' addr=''
 	shift 3
 	if ! standin; then
 		acctl -n "$e" tunnel add "$name" dev ac0 mode gre local $ANYCAST \
@@ -267,7 +269,7 @@ edge_route_del() {
 # The stand-in's kernel route for PREFIX: the routes of the lowest priority,
 # as a multipath route weighted like actun's ECMP.
 _standin_fib() {
-	local e p t prio w best= nh=()
+	local e p t prio w best='' nh=()
 	while read -r e p t prio w; do
 		[[ $e == "$1" && $p == "$2" ]] || continue
 		if [[ -z $best ]] || ((prio < best)); then
