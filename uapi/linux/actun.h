@@ -11,8 +11,10 @@
  *
  *   ACTUN_A_IFINDEX, ACTUN_A_IFNAME
  *   ACTUN_A_TUNNEL  (nest, enum actun_tunnel_attr)
- *   ACTUN_A_SA      (nest, enum actun_sa_attr)      reserved, see below
+ *   ACTUN_A_SA      (nest, enum actun_sa_attr)
  *   ACTUN_A_ROUTE   (nest, enum actun_route_attr)
+ *   ACTUN_A_FLEET   (nest, enum actun_fleet_attr)   per namespace, no device
+ *   ACTUN_A_SOCKET_FD
  *
  * Commands and attributes marked "reserved" are part of the numbering plan
  * so that later versions stay binary compatible; a kernel that does not
@@ -33,6 +35,8 @@
 #define ACTUN_MTU_MIN		68
 #define ACTUN_MTU_MAX		(65535 - ACTUN_GRE_OVERHEAD)
 #define ACTUN_MTU_DEFAULT	1476
+/* Default inner MTU of ipsec tunnels: MSS 1360, as the seeds require. */
+#define ACTUN_MTU_IPSEC_DEFAULT	1400
 #define ACTUN_MSS_MIN		536
 
 /**
@@ -41,16 +45,26 @@
  * @ACTUN_CMD_TUNNEL_DEL: delete a tunnel by id or name; notification too
  * @ACTUN_CMD_TUNNEL_GET: get one tunnel (doit) or dump tunnels (dumpit)
  * @ACTUN_CMD_TUNNEL_SET: change mutable fields of a tunnel; notification too
- * @ACTUN_CMD_SA_NEW: reserved (ESP security associations)
- * @ACTUN_CMD_SA_DEL: reserved
- * @ACTUN_CMD_SA_GET: reserved
- * @ACTUN_CMD_SA_EXPIRE: reserved (lifetime notification)
+ * @ACTUN_CMD_SA_NEW: install an ESP security association; notification too
+ * @ACTUN_CMD_SA_DEL: delete an SA by (tunnel, direction, SPI); notification too
+ * @ACTUN_CMD_SA_GET: get one SA (doit) or dump SAs (dumpit); keys are
+ *	never returned
+ * @ACTUN_CMD_SA_EXPIRE: notification only: an SA reached its soft lifetime
+ *	(rekey now) or its hard lifetime (no longer used); carries
+ *	ACTUN_SA_A_EXPIRED
  * @ACTUN_CMD_ROUTE_NEW: route a prefix to a tunnel; notification too
  * @ACTUN_CMD_ROUTE_DEL: delete a route; notification too
  * @ACTUN_CMD_ROUTE_GET: dump routes (of one tunnel, or of the device)
- * @ACTUN_CMD_FLEET_SET: reserved (per-server identity)
- * @ACTUN_CMD_FLEET_GET: reserved
- * @ACTUN_CMD_SOCKET_ATTACH: reserved (NAT-T UDP socket hand-off)
+ * @ACTUN_CMD_FLEET_SET: set this namespace's fleet identity (ACTUN_A_FLEET);
+ *	no device needed
+ * @ACTUN_CMD_FLEET_GET: read it back; no device needed
+ * @ACTUN_CMD_SOCKET_ATTACH: hand the device a bound IPv4 UDP socket
+ *	(ACTUN_A_SOCKET_FD, normally port 4500) for ESP-in-UDP (RFC 3948):
+ *	the device consumes ESP arriving on it and leaves IKE (non-ESP
+ *	marker) and NAT keepalives to the socket's owner. The device keeps the
+ *	socket open until SOCKET_DETACH or its own deletion.
+ * @ACTUN_CMD_SOCKET_DETACH: give the attached socket back, undoing the
+ *	encapsulation hook
  */
 enum actun_cmd {
 	ACTUN_CMD_UNSPEC,
@@ -68,6 +82,7 @@ enum actun_cmd {
 	ACTUN_CMD_FLEET_SET,
 	ACTUN_CMD_FLEET_GET,
 	ACTUN_CMD_SOCKET_ATTACH,
+	ACTUN_CMD_SOCKET_DETACH,
 
 	__ACTUN_CMD_MAX,
 	ACTUN_CMD_MAX = __ACTUN_CMD_MAX - 1
@@ -78,9 +93,12 @@ enum actun_cmd {
  * @ACTUN_A_IFINDEX: u32, the actun device
  * @ACTUN_A_IFNAME: string, the actun device by name (IFINDEX wins if both)
  * @ACTUN_A_TUNNEL: nest of enum actun_tunnel_attr
- * @ACTUN_A_SA: reserved, nest of enum actun_sa_attr
+ * @ACTUN_A_SA: nest of enum actun_sa_attr
  * @ACTUN_A_ROUTE: nest of enum actun_route_attr
  * @ACTUN_A_PAD: padding for 64-bit attributes
+ * @ACTUN_A_FLEET: nest of enum actun_fleet_attr
+ * @ACTUN_A_SOCKET_FD: u32, a file descriptor of the requesting process
+ *	(SOCKET_ATTACH)
  */
 enum actun_attr {
 	ACTUN_A_UNSPEC,
@@ -90,6 +108,8 @@ enum actun_attr {
 	ACTUN_A_SA,
 	ACTUN_A_ROUTE,
 	ACTUN_A_PAD,
+	ACTUN_A_FLEET,
+	ACTUN_A_SOCKET_FD,
 
 	__ACTUN_A_MAX,
 	ACTUN_A_MAX = __ACTUN_A_MAX - 1
@@ -161,6 +181,13 @@ enum actun_tunnel_state {
  *	directions) are clamped to; 0 (the default) derives it from the MTU
  *	(MTU - 40 for IPv4, MTU - 60 for IPv6). Replies carry the value in use.
  * @ACTUN_TUNNEL_A_PAD: padding for 64-bit attributes.
+ * @ACTUN_TUNNEL_A_ALLOW_NULL: u8, 0 or 1; ipsec tunnels only: 1 lets SAs
+ *	of the tunnel use ACTUN_SA_ENC_NULL (no encryption, integrity only),
+ *	an explicit opt-in. Default 0.
+ *
+ * The default MTU is ACTUN_MTU_DEFAULT for gre tunnels and
+ * ACTUN_MTU_IPSEC_DEFAULT for ipsec tunnels; an ipsec tunnel also never
+ * sends more than its outbound SA's overhead leaves of the path MTU.
  */
 enum actun_tunnel_attr {
 	ACTUN_TUNNEL_A_UNSPEC,
@@ -185,6 +212,7 @@ enum actun_tunnel_attr {
 	ACTUN_TUNNEL_A_STATS,
 	ACTUN_TUNNEL_A_MSS,
 	ACTUN_TUNNEL_A_PAD,
+	ACTUN_TUNNEL_A_ALLOW_NULL,
 
 	__ACTUN_TUNNEL_A_MAX,
 	ACTUN_TUNNEL_A_MAX = __ACTUN_TUNNEL_A_MAX - 1
@@ -207,6 +235,11 @@ enum actun_tunnel_attr {
  *	got ICMP fragmentation-needed / packet-too-big)
  * @ACTUN_STATS_A_TX_DROP_OUTER_ROUTE: not sent, no route to the remote
  * @ACTUN_STATS_A_RX_KEEPALIVES: GRE keepalives received and reflected
+ * @ACTUN_STATS_A_TX_DROP_NO_SA: not sent, the ipsec tunnel has no usable
+ *	outbound SA (none, hard-expired, or sequence numbers exhausted)
+ * @ACTUN_STATS_A_RX_DROP_AUTH: received ESP failed its integrity check
+ * @ACTUN_STATS_A_RX_DROP_REPLAY: received ESP replayed or older than the
+ *	SA's replay window
  * @ACTUN_STATS_A_PAD: padding
  */
 enum actun_stats_attr {
@@ -221,26 +254,193 @@ enum actun_stats_attr {
 	ACTUN_STATS_A_TX_DROP_MTU,
 	ACTUN_STATS_A_TX_DROP_OUTER_ROUTE,
 	ACTUN_STATS_A_RX_KEEPALIVES,
+	ACTUN_STATS_A_TX_DROP_NO_SA,
+	ACTUN_STATS_A_RX_DROP_AUTH,
+	ACTUN_STATS_A_RX_DROP_REPLAY,
 	ACTUN_STATS_A_PAD,
 
 	__ACTUN_STATS_A_MAX,
 	ACTUN_STATS_A_MAX = __ACTUN_STATS_A_MAX - 1
 };
 
+/* SA bounds. SPIs 1-255 are reserved by IANA; 0 marks IKE in UDP. */
+#define ACTUN_SA_SPI_MIN		256
+#define ACTUN_SA_REPLAY_WINDOW_MAX	4096
+/* Per-SA lifetime default: soft at this share (percent) of a hard limit. */
+#define ACTUN_SA_SOFT_PERCENT		90
+
 /**
- * enum actun_sa_attr - reserved: attributes nested in ACTUN_A_SA
- * @ACTUN_SA_A_TUNNEL_ID: u32, the ipsec tunnel the SA belongs to
- * @ACTUN_SA_A_SPI: be32, security parameter index
- * @ACTUN_SA_A_DIR: u8, 1 = inbound, 2 = outbound
+ * enum actun_sa_dir - direction of an SA
+ * @ACTUN_SA_DIR_IN: decrypts what the customer router sends
+ * @ACTUN_SA_DIR_OUT: encrypts what the device sends to it
+ */
+enum actun_sa_dir {
+	ACTUN_SA_DIR_UNSPEC,
+	ACTUN_SA_DIR_IN,
+	ACTUN_SA_DIR_OUT,
+};
+
+/**
+ * enum actun_sa_enc - ESP encryption transforms
+ * @ACTUN_SA_ENC_NULL: none (RFC 2410); needs an auth transform and a
+ *	tunnel with ACTUN_TUNNEL_A_ALLOW_NULL
+ * @ACTUN_SA_ENC_GCM_AES_128: AES-GCM, 16-byte ICV (RFC 4106); key 16 + 4
+ *	bytes (the salt is the last 4); no auth transform
+ * @ACTUN_SA_ENC_GCM_AES_256: as above with a 32 + 4 byte key
+ * @ACTUN_SA_ENC_CBC_AES_128: AES-CBC (RFC 3602), 16-byte key; needs auth
+ * @ACTUN_SA_ENC_CBC_AES_256: AES-CBC, 32-byte key; needs auth
+ */
+enum actun_sa_enc {
+	ACTUN_SA_ENC_UNSPEC,
+	ACTUN_SA_ENC_NULL,
+	ACTUN_SA_ENC_GCM_AES_128,
+	ACTUN_SA_ENC_GCM_AES_256,
+	ACTUN_SA_ENC_CBC_AES_128,
+	ACTUN_SA_ENC_CBC_AES_256,
+
+	__ACTUN_SA_ENC_MAX,
+	ACTUN_SA_ENC_MAX = __ACTUN_SA_ENC_MAX - 1
+};
+
+/**
+ * enum actun_sa_auth - ESP integrity transforms (with CBC or NULL only)
+ * @ACTUN_SA_AUTH_NONE: none (the GCM transforms)
+ * @ACTUN_SA_AUTH_HMAC_SHA256: HMAC-SHA2-256-128 (RFC 4868), 32-byte key
+ * @ACTUN_SA_AUTH_HMAC_SHA1: HMAC-SHA1-96 (RFC 2404), 20-byte key
+ */
+enum actun_sa_auth {
+	ACTUN_SA_AUTH_NONE,
+	ACTUN_SA_AUTH_HMAC_SHA256,
+	ACTUN_SA_AUTH_HMAC_SHA1,
+
+	__ACTUN_SA_AUTH_MAX,
+	ACTUN_SA_AUTH_MAX = __ACTUN_SA_AUTH_MAX - 1
+};
+
+/**
+ * enum actun_sa_expiry - lifetime state of an SA
+ * @ACTUN_SA_EXPIRY_NONE: within its lifetimes
+ * @ACTUN_SA_EXPIRY_SOFT: past a soft lifetime: still used, rekey due
+ * @ACTUN_SA_EXPIRY_HARD: past a hard lifetime: no longer used
+ */
+enum actun_sa_expiry {
+	ACTUN_SA_EXPIRY_NONE,
+	ACTUN_SA_EXPIRY_SOFT,
+	ACTUN_SA_EXPIRY_HARD,
+};
+
+/**
+ * enum actun_sa_attr - attributes nested in ACTUN_A_SA
+ * @ACTUN_SA_A_TUNNEL_ID: u32, the ipsec tunnel the SA belongs to; NEW and
+ *	DEL need it or ACTUN_SA_A_TUNNEL_NAME; filters a dump
+ * @ACTUN_SA_A_SPI: u32 (host order), security parameter index,
+ *	>= ACTUN_SA_SPI_MIN. An inbound SPI is unique per local address and
+ *	network namespace; an outbound one per tunnel.
+ * @ACTUN_SA_A_DIR: u8, enum actun_sa_dir. Required on NEW, DEL and GET.
+ * @ACTUN_SA_A_TUNNEL_NAME: string, the tunnel by name; replies carry both.
+ * @ACTUN_SA_A_ENC_ALG: u8, enum actun_sa_enc. Required on NEW.
+ * @ACTUN_SA_A_ENC_KEY: binary, the encryption key (with the salt for GCM);
+ *	absent for NULL. Write-only: never in replies.
+ * @ACTUN_SA_A_AUTH_ALG: u8, enum actun_sa_auth; required with CBC and NULL,
+ *	refused with GCM.
+ * @ACTUN_SA_A_AUTH_KEY: binary, the integrity key. Write-only.
+ * @ACTUN_SA_A_ENCAP_SPORT: u16 (host order): ESP in UDP (RFC 3948) with
+ *	this source port, normally 4500. With ACTUN_SA_A_ENCAP_DPORT.
+ * @ACTUN_SA_A_ENCAP_DPORT: u16, the peer's port. Once ESP in UDP from the
+ *	tunnel's remote authenticates under an inbound SA, the tunnel's
+ *	outbound SAs follow the port it came from (NAT mapping changes).
+ * @ACTUN_SA_A_REPLAY_WINDOW: u32, inbound: 0 (default, anti-replay off as
+ *	anycast needs) or 1..ACTUN_SA_REPLAY_WINDOW_MAX packets.
+ * @ACTUN_SA_A_ESN: flag; extended sequence numbers are refused.
+ * @ACTUN_SA_A_SOFT_BYTES: u64, bytes after which SA_EXPIRE (soft) is sent;
+ *	default ACTUN_SA_SOFT_PERCENT of ACTUN_SA_A_HARD_BYTES
+ * @ACTUN_SA_A_HARD_BYTES: u64, bytes after which the SA is no longer used;
+ *	0 (default) for no limit
+ * @ACTUN_SA_A_SOFT_SECONDS: u64, as ACTUN_SA_A_SOFT_BYTES in seconds
+ * @ACTUN_SA_A_HARD_SECONDS: u64, as ACTUN_SA_A_HARD_BYTES in seconds
+ * @ACTUN_SA_A_EXPIRED: u8, enum actun_sa_expiry; read-only
+ * @ACTUN_SA_A_AGE: u64, seconds since the SA was installed; read-only
+ * @ACTUN_SA_A_SERVER_ID: u16, outbound, read-only: the fleet server id the
+ *	SA's explicit IVs carry (fixed when the SA is installed)
+ * @ACTUN_SA_A_STATS: nest of enum actun_sa_stats_attr; read-only
+ * @ACTUN_SA_A_IFINDEX: u32, the device; read-only
+ * @ACTUN_SA_A_PAD: padding for 64-bit attributes
  */
 enum actun_sa_attr {
 	ACTUN_SA_A_UNSPEC,
 	ACTUN_SA_A_TUNNEL_ID,
 	ACTUN_SA_A_SPI,
 	ACTUN_SA_A_DIR,
+	ACTUN_SA_A_TUNNEL_NAME,
+	ACTUN_SA_A_ENC_ALG,
+	ACTUN_SA_A_ENC_KEY,
+	ACTUN_SA_A_AUTH_ALG,
+	ACTUN_SA_A_AUTH_KEY,
+	ACTUN_SA_A_ENCAP_SPORT,
+	ACTUN_SA_A_ENCAP_DPORT,
+	ACTUN_SA_A_REPLAY_WINDOW,
+	ACTUN_SA_A_ESN,
+	ACTUN_SA_A_SOFT_BYTES,
+	ACTUN_SA_A_HARD_BYTES,
+	ACTUN_SA_A_SOFT_SECONDS,
+	ACTUN_SA_A_HARD_SECONDS,
+	ACTUN_SA_A_EXPIRED,
+	ACTUN_SA_A_AGE,
+	ACTUN_SA_A_SERVER_ID,
+	ACTUN_SA_A_STATS,
+	ACTUN_SA_A_IFINDEX,
+	ACTUN_SA_A_PAD,
 
 	__ACTUN_SA_A_MAX,
 	ACTUN_SA_A_MAX = __ACTUN_SA_A_MAX - 1
+};
+
+/**
+ * enum actun_sa_stats_attr - per-SA counters (u64), in ACTUN_SA_A_STATS
+ * @ACTUN_SA_STATS_A_PACKETS: packets encrypted (out) or decrypted and
+ *	accepted (in)
+ * @ACTUN_SA_STATS_A_BYTES: their inner bytes (the lifetime counts these)
+ * @ACTUN_SA_STATS_A_DROP_AUTH: in: integrity check failed (wrong key,
+ *	corrupted or forged)
+ * @ACTUN_SA_STATS_A_DROP_REPLAY: in: duplicate or older than the window
+ * @ACTUN_SA_STATS_A_DROP_TRAILER: in: bad padding or next header
+ * @ACTUN_SA_STATS_A_DROP_TRUNCATED: in: shorter than ESP header, IV, one
+ *	block and ICV, or not a whole number of cipher blocks
+ * @ACTUN_SA_STATS_A_DROP_EXPIRED: past the hard lifetime
+ * @ACTUN_SA_STATS_A_DROP_SEQ_EXHAUSTED: out: sequence numbers used up
+ *	(2^32 - 1 without ESN); rekey
+ * @ACTUN_SA_STATS_A_PAD: padding
+ */
+enum actun_sa_stats_attr {
+	ACTUN_SA_STATS_A_UNSPEC,
+	ACTUN_SA_STATS_A_PACKETS,
+	ACTUN_SA_STATS_A_BYTES,
+	ACTUN_SA_STATS_A_DROP_AUTH,
+	ACTUN_SA_STATS_A_DROP_REPLAY,
+	ACTUN_SA_STATS_A_DROP_TRAILER,
+	ACTUN_SA_STATS_A_DROP_TRUNCATED,
+	ACTUN_SA_STATS_A_DROP_EXPIRED,
+	ACTUN_SA_STATS_A_DROP_SEQ_EXHAUSTED,
+	ACTUN_SA_STATS_A_PAD,
+
+	__ACTUN_SA_STATS_A_MAX,
+	ACTUN_SA_STATS_A_MAX = __ACTUN_SA_STATS_A_MAX - 1
+};
+
+/**
+ * enum actun_fleet_attr - attributes nested in ACTUN_A_FLEET
+ * @ACTUN_FLEET_A_SERVER_ID: u16, this server's id in its fleet, unique
+ *	across the fleet; default 0. It makes up the first 16 bits of every
+ *	GCM explicit IV (Documentation/esp.md), so two servers holding one
+ *	replicated SA never reuse a nonce. Outbound SAs keep the id they were
+ *	installed with.
+ */
+enum actun_fleet_attr {
+	ACTUN_FLEET_A_UNSPEC,
+	ACTUN_FLEET_A_SERVER_ID,
+
+	__ACTUN_FLEET_A_MAX,
+	ACTUN_FLEET_A_MAX = __ACTUN_FLEET_A_MAX - 1
 };
 
 /* Route defaults and bounds. */
