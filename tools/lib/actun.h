@@ -194,6 +194,9 @@ struct actun_tunnel_stats {
 	uint64_t tx_drop_mtu;
 	uint64_t tx_drop_outer_route;
 	uint64_t rx_keepalives;
+	uint64_t tx_drop_no_sa;
+	uint64_t rx_drop_auth;
+	uint64_t rx_drop_replay;
 };
 
 /**
@@ -221,6 +224,7 @@ struct actun_tunnel_cfg {
 	struct in_addr addr4;
 	struct in6_addr addr6;
 	uint8_t prefixlen;
+	uint8_t allow_null;	/* 0 or 1, ipsec tunnels */
 	uint8_t state;		/* enum actun_tunnel_state, read-only */
 	uint32_t ifindex;	/* read-only */
 	struct actun_tunnel_stats stats;	/* read-only */
@@ -424,26 +428,288 @@ int actun_route_dump(struct actun_sock *sock, uint32_t ifindex,
 		     void *arg, struct actun_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Security associations                                              */
+/* ------------------------------------------------------------------ */
+
+/* Presence bit of an enum actun_sa_attr in actun_sa.present. */
+#define ACTUN_SA_F(attr)	(UINT64_C(1) << (attr))
+
+/*
+ * Longest key this library carries, in bytes: room for every transform of
+ * enum actun_sa_enc / actun_sa_auth (the longest today is GCM-AES-256's 36)
+ * and for longer ones later. Which lengths a transform takes is the
+ * kernel's to check.
+ */
+#define ACTUN_SA_KEY_MAX	64
+
+/**
+ * struct actun_sa_stats - ACTUN_SA_A_STATS, the counters of one SA
+ * @present: bits (1 << enum actun_sa_stats_attr) of the counters received
+ * @packets: packets encrypted (out) or decrypted and accepted (in)
+ * @bytes: their inner bytes, what the byte lifetimes count
+ * @drop_auth: in: integrity check failed
+ * @drop_replay: in: duplicate or older than the replay window
+ * @drop_trailer: in: bad padding or next header
+ * @drop_truncated: in: too short, or not whole cipher blocks
+ * @drop_expired: past the hard lifetime
+ * @drop_seq_exhausted: out: sequence numbers used up
+ */
+struct actun_sa_stats {
+	uint32_t present;
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drop_auth;
+	uint64_t drop_replay;
+	uint64_t drop_trailer;
+	uint64_t drop_truncated;
+	uint64_t drop_expired;
+	uint64_t drop_seq_exhausted;
+};
+
+/**
+ * struct actun_sa - every field of enum actun_sa_attr
+ * @present: ACTUN_SA_F() bits of the fields that are set; ESN is a
+ *	present bit without a value
+ * @tunnel_id: ACTUN_SA_A_TUNNEL_ID, the ipsec tunnel
+ * @tunnel_name: ACTUN_SA_A_TUNNEL_NAME, the same tunnel by name
+ * @spi: ACTUN_SA_A_SPI, host byte order
+ * @dir: ACTUN_SA_A_DIR, enum actun_sa_dir
+ * @enc_alg: ACTUN_SA_A_ENC_ALG, enum actun_sa_enc
+ * @enc_key: ACTUN_SA_A_ENC_KEY, @enc_key_len bytes (GCM: the salt is the
+ *	last 4); write-only, the kernel never returns it
+ * @auth_alg: ACTUN_SA_A_AUTH_ALG, enum actun_sa_auth
+ * @auth_key: ACTUN_SA_A_AUTH_KEY, @auth_key_len bytes; write-only
+ * @encap_sport: ACTUN_SA_A_ENCAP_SPORT, host byte order: ESP in UDP
+ * @encap_dport: ACTUN_SA_A_ENCAP_DPORT, host byte order
+ * @replay_window: ACTUN_SA_A_REPLAY_WINDOW, inbound, 0 = off
+ * @soft_bytes: ACTUN_SA_A_SOFT_BYTES
+ * @hard_bytes: ACTUN_SA_A_HARD_BYTES, 0 = no limit
+ * @soft_seconds: ACTUN_SA_A_SOFT_SECONDS
+ * @hard_seconds: ACTUN_SA_A_HARD_SECONDS, 0 = no limit
+ * @expired: read-only, enum actun_sa_expiry
+ * @age: read-only, seconds since the SA was installed
+ * @server_id: read-only, outbound: the fleet server id its IVs carry
+ * @ifindex: read-only: the device (ACTUN_SA_A_IFINDEX, else the
+ *	top-level ACTUN_A_IFINDEX of the message), 0 when unknown
+ * @stats: read-only, ACTUN_SA_A_STATS
+ *
+ * Field meanings, ranges and defaults: see enum actun_sa_attr. The keys
+ * are secrets: whoever fills a struct actun_sa with them wipes it with
+ * actun_sa_clear() when done (also on error paths), and copies of it the
+ * same way.
+ */
+struct actun_sa {
+	uint64_t present;
+	uint32_t tunnel_id;
+	char tunnel_name[ACTUN_TUNNEL_NAMSIZ];
+	uint32_t spi;
+	uint8_t dir;
+	uint8_t enc_alg;
+	uint8_t auth_alg;
+	uint16_t enc_key_len;
+	uint16_t auth_key_len;
+	uint8_t enc_key[ACTUN_SA_KEY_MAX];
+	uint8_t auth_key[ACTUN_SA_KEY_MAX];
+	uint16_t encap_sport;
+	uint16_t encap_dport;
+	uint32_t replay_window;
+	uint64_t soft_bytes;
+	uint64_t hard_bytes;
+	uint64_t soft_seconds;
+	uint64_t hard_seconds;
+	uint8_t expired;
+	uint64_t age;
+	uint16_t server_id;
+	uint32_t ifindex;
+	struct actun_sa_stats stats;
+};
+
+static inline bool actun_sa_has(const struct actun_sa *sa, int attr)
+{
+	return sa->present & ACTUN_SA_F(attr);
+}
+
+static inline void actun_sa_mark(struct actun_sa *sa, int attr)
+{
+	sa->present |= ACTUN_SA_F(attr);
+}
+
+/* Zero *sa (nothing present). */
+void actun_sa_init(struct actun_sa *sa);
+
+/* Wipe *sa, keys included, with explicit_bzero(); NULL is ignored. */
+void actun_sa_clear(struct actun_sa *sa);
+
+/*
+ * Names as acctl writes them: "in", "out"; "null", "gcm-aes-128",
+ * "gcm-aes-256", "cbc-aes-128", "cbc-aes-256"; "none", "hmac-sha256",
+ * "hmac-sha1"; "none", "soft", "hard". "unknown" for other values.
+ */
+const char *actun_sa_dir_name(uint8_t dir);
+const char *actun_sa_enc_name(uint8_t enc);
+const char *actun_sa_auth_name(uint8_t auth);
+const char *actun_sa_expiry_name(uint8_t expired);
+
+/* The reverse: the enum value of a name above, or -1 (no abbreviations). */
+int actun_sa_dir_from_name(const char *name);
+int actun_sa_enc_from_name(const char *name);
+int actun_sa_auth_from_name(const char *name);
+
+/**
+ * actun_sa_put() - add an ACTUN_A_SA nest to a request
+ *
+ * Puts every present field except the read-only ones (EXPIRED, AGE,
+ * SERVER_ID, STATS, IFINDEX), keys with their lengths. Returns 0, -EINVAL
+ * for a tunnel name that is empty or too long or a key longer than
+ * ACTUN_SA_KEY_MAX, or -EMSGSIZE when the message is full. The caller
+ * frees the message; libactun wipes the requests it builds itself.
+ */
+int actun_sa_put(struct nl_msg *msg, const struct actun_sa *sa);
+
+/**
+ * actun_sa_parse() - read a reply or notification into *sa
+ *
+ * Reads the ACTUN_A_SA nest; @sa->ifindex comes from ACTUN_SA_A_IFINDEX
+ * or else the top-level ACTUN_A_IFINDEX. Keys in a reply (a kernel bug)
+ * are ignored. Unknown attributes are ignored. Returns 0, -ENOMSG when the
+ * message has no SA nest, or -EBADMSG when a known attribute is malformed.
+ */
+int actun_sa_parse(struct nl_msg *msg, struct actun_sa *sa);
+
+/**
+ * actun_sa_add() - ACTUN_CMD_SA_NEW on device @ifindex
+ *
+ * @sa needs TUNNEL_ID or TUNNEL_NAME, SPI, DIR and ENC_ALG, with the keys
+ * and AUTH_ALG its transforms take; the rest is optional. The kernel
+ * checks key lengths and transform combinations and says what is wrong in
+ * @err. The request is wiped before it is freed; @sa is not touched.
+ */
+int actun_sa_add(struct actun_sock *sock, uint32_t ifindex,
+		 const struct actun_sa *sa, struct actun_error *err);
+
+/* ACTUN_CMD_SA_DEL: only the tunnel, DIR and SPI of @sa are sent. */
+int actun_sa_del(struct actun_sock *sock, uint32_t ifindex,
+		 const struct actun_sa *sa, struct actun_error *err);
+
+/* ACTUN_CMD_SA_GET of one SA (tunnel, DIR and SPI of @which) into @out. */
+int actun_sa_get(struct actun_sock *sock, uint32_t ifindex,
+		 const struct actun_sa *which, struct actun_sa *out,
+		 struct actun_error *err);
+
+/* Called per SA; returns 0 to go on or a negative errno to stop. */
+typedef int (*actun_sa_cb)(const struct actun_sa *sa, void *arg);
+
+/**
+ * actun_sa_dump() - the SAs of device @ifindex
+ * @ifindex: the device, or 0 to let the kernel choose (every actun device
+ *	of the namespace, if it allows that)
+ * @tunnel: NULL for every SA, or TUNNEL_ID and/or TUNNEL_NAME of the
+ *	tunnel whose SAs to dump (other fields are not sent)
+ * @cb: called once per SA, in kernel order
+ *
+ * Collected whole before @cb runs and retried when interrupted, as
+ * actun_tunnel_dump(). Returns 0, a kernel or local error, or what @cb
+ * returned.
+ */
+int actun_sa_dump(struct actun_sock *sock, uint32_t ifindex,
+		  const struct actun_sa *tunnel, actun_sa_cb cb, void *arg,
+		  struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Fleet identity                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Presence bit of an enum actun_fleet_attr in actun_fleet.present. */
+#define ACTUN_FLEET_F(attr)	(UINT32_C(1) << (attr))
+
+/**
+ * struct actun_fleet - every field of enum actun_fleet_attr; one per
+ *	network namespace
+ * @present: ACTUN_FLEET_F() bits of the fields that are set
+ * @server_id: ACTUN_FLEET_A_SERVER_ID, this server's id in its fleet
+ */
+struct actun_fleet {
+	uint32_t present;
+	uint16_t server_id;
+};
+
+/* Add an ACTUN_A_FLEET nest with the present fields; 0 or -EMSGSIZE. */
+int actun_fleet_put(struct nl_msg *msg, const struct actun_fleet *fleet);
+
+/* Read the ACTUN_A_FLEET nest: 0, -ENOMSG (none) or -EBADMSG. */
+int actun_fleet_parse(struct nl_msg *msg, struct actun_fleet *fleet);
+
+/* ACTUN_CMD_FLEET_SET of the socket's namespace (no device). */
+int actun_fleet_set(struct actun_sock *sock, const struct actun_fleet *fleet,
+		    struct actun_error *err);
+
+/* ACTUN_CMD_FLEET_GET (doit, no device) into @out. */
+int actun_fleet_get(struct actun_sock *sock, struct actun_fleet *out,
+		    struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
+/* ESP-in-UDP socket hand-off                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * actun_socket_udp4() - a UDP socket for ESP in UDP (RFC 3948)
+ * @addr: local address, network byte order (INADDR_ANY for all)
+ * @port: local port, host byte order (normally 4500)
+ * @fdp: the socket, on success; the caller closes it
+ *
+ * Opens an AF_INET SOCK_DGRAM socket with SO_REUSEADDR, close-on-exec,
+ * bound to @addr:@port in the calling thread's network namespace (so
+ * enter it first). Returns 0 or the negative errno of the failing call.
+ */
+int actun_socket_udp4(struct in_addr addr, uint16_t port, int *fdp,
+		      struct actun_error *err);
+
+/**
+ * actun_socket_attach() - ACTUN_CMD_SOCKET_ATTACH: hand device @ifindex
+ *	the bound UDP socket @fd
+ *
+ * The kernel takes its own reference: the caller may close @fd afterwards
+ * (the device keeps the socket until actun_socket_detach() or its own
+ * deletion) or keep it to read IKE and NAT keepalives from it.
+ */
+int actun_socket_attach(struct actun_sock *sock, uint32_t ifindex, int fd,
+			struct actun_error *err);
+
+/* ACTUN_CMD_SOCKET_DETACH: the device gives its socket back. */
+int actun_socket_detach(struct actun_sock *sock, uint32_t ifindex,
+			struct actun_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Notifications                                                      */
 /* ------------------------------------------------------------------ */
 
 /**
  * struct actun_event - one notification of the "config" group
- * @cmd: ACTUN_CMD_TUNNEL_NEW, _DEL or _SET, or ACTUN_CMD_ROUTE_NEW or
- *	_DEL; 0 when @lost
+ * @cmd: ACTUN_CMD_TUNNEL_NEW, _DEL or _SET, ACTUN_CMD_ROUTE_NEW or _DEL,
+ *	ACTUN_CMD_SA_NEW, _DEL or _EXPIRE, or ACTUN_CMD_FLEET_SET; 0 when
+ *	@lost
  * @lost: the socket's receive buffer overran (ENOBUFS): notifications
  *	were dropped, re-dump to resynchronise
  * @tunnel: the tunnel of a tunnel event, else NULL
  * @route: the route of a route event, else NULL
+ * @sa: the SA of an SA event, else NULL. For ACTUN_CMD_SA_EXPIRE,
+ *	@sa->expired says which lifetime ran out (ACTUN_SA_EXPIRY_SOFT:
+ *	rekey now; ACTUN_SA_EXPIRY_HARD: the SA is no longer used), and
+ *	the tunnel (id, name, @sa->ifindex), @sa->dir and @sa->spi say
+ *	which SA. No keys: notifications never carry them.
+ * @fleet: the new identity of a FLEET_SET event, else NULL
  *
  * Deleting a tunnel deletes its routes without a ROUTE_DEL event each;
  * deleting a device, its tunnels and routes without any event.
+ * The pointers are valid during the callback only.
  */
 struct actun_event {
 	uint8_t cmd;
 	bool lost;
 	const struct actun_tunnel_cfg *tunnel;
 	const struct actun_route_cfg *route;
+	const struct actun_sa *sa;
+	const struct actun_fleet *fleet;
 };
 
 /* Returns 0 to go on, anything else stops actun_monitor_run(). */

@@ -60,8 +60,10 @@ static int notify_cb(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct actun_tunnel_cfg tunnel;
 	struct actun_route_cfg route;
+	struct actun_fleet fleet;
 	struct actun_event ev = { 0 };
 	struct genlmsghdr *gnlh;
+	struct actun_sa sa;
 
 	if (nlh->nlmsg_type != ctx->family || !genlmsg_valid_hdr(nlh, 0))
 		return NL_SKIP;
@@ -79,6 +81,18 @@ static int notify_cb(struct nl_msg *msg, void *arg)
 		if (actun_route_parse(msg, &route))
 			return NL_SKIP;
 		ev.route = &route;
+		break;
+	case ACTUN_CMD_SA_NEW:
+	case ACTUN_CMD_SA_DEL:
+	case ACTUN_CMD_SA_EXPIRE:
+		if (actun_sa_parse(msg, &sa))
+			return NL_SKIP;
+		ev.sa = &sa;
+		break;
+	case ACTUN_CMD_FLEET_SET:
+		if (actun_fleet_parse(msg, &fleet))
+			return NL_SKIP;
+		ev.fleet = &fleet;
 		break;
 	default:
 		return NL_SKIP;	/* a later version's notification */

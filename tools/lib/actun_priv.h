@@ -32,6 +32,8 @@ struct actun_sock {
 /* actun_request.c */
 struct nl_msg *actun_msg_new_family(struct actun_sock *sock, int family,
 				    uint8_t version, uint8_t cmd, int flags);
+/* Wipe what the message holds (nlmsg_len bytes), then nlmsg_free() it. */
+void actun_msg_free(struct nl_msg *msg);
 
 /* actun_error.c */
 int actun_errno_from_nl(int nlerr);

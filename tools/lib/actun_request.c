@@ -58,6 +58,18 @@ struct nl_msg *actun_msg_new(struct actun_sock *sock, uint8_t cmd, int flags)
 				    cmd, flags);
 }
 
+void actun_msg_free(struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh;
+
+	if (!msg)
+		return;
+	/* SA requests carry keys: no secret stays behind in freed memory */
+	nlh = nlmsg_hdr(msg);
+	explicit_bzero(nlh, nlh->nlmsg_len);
+	nlmsg_free(msg);
+}
+
 static int seq_check_cb(struct nl_msg *msg, void *arg)
 {
 	struct request_ctx *ctx = arg;
@@ -253,6 +265,6 @@ int actun_object_request(struct actun_sock *sock, uint8_t cmd, int flags,
 	}
 	ret = actun_request(sock, msg, cb, arg, err);
 out:
-	nlmsg_free(msg);
+	actun_msg_free(msg);
 	return ret;
 }

@@ -52,6 +52,7 @@ static const struct tunnel_field fields[] = {
 	FIELD(ADDR_IPV6,	F_IN6,	false,	addr6),
 	FIELD(ADDR_PREFIXLEN,	F_U8,	false,	prefixlen),
 	FIELD(NO_ADDR,		F_FLAG,	false,	present),
+	FIELD(ALLOW_NULL,	F_U8,	false,	allow_null),
 	FIELD(STATE,		F_U8,	true,	state),
 	FIELD(IFINDEX,		F_U32,	true,	ifindex),
 };
@@ -194,6 +195,9 @@ static int parse_stats(struct nlattr *nest, struct actun_tunnel_stats *st)
 		[ACTUN_STATS_A_TX_DROP_MTU] = &st->tx_drop_mtu,
 		[ACTUN_STATS_A_TX_DROP_OUTER_ROUTE] = &st->tx_drop_outer_route,
 		[ACTUN_STATS_A_RX_KEEPALIVES] = &st->rx_keepalives,
+		[ACTUN_STATS_A_TX_DROP_NO_SA] = &st->tx_drop_no_sa,
+		[ACTUN_STATS_A_RX_DROP_AUTH] = &st->rx_drop_auth,
+		[ACTUN_STATS_A_RX_DROP_REPLAY] = &st->rx_drop_replay,
 	};
 	int i;
 
