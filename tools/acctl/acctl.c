@@ -21,7 +21,10 @@ static int do_help(struct acctl *ac, int argc, char **argv);
 static const struct acctl_cmd objects[] = {
 	{ "tunnel",  do_tunnel,  "add, change, delete and show tunnels" },
 	{ "route",   do_route,   "add, delete and show prefix routes to tunnels" },
-	{ "monitor", do_monitor, "print tunnel and route changes as they happen" },
+	{ "sa",      do_sa,      "add, delete and show ESP security associations" },
+	{ "fleet",   do_fleet,   "set and show this server's id in its fleet" },
+	{ "socket",  do_socket,  "hand a device its ESP-in-UDP socket, or take it back" },
+	{ "monitor", do_monitor, "print configuration changes as they happen" },
 	{ "help",    do_help,    "print this help" },
 };
 

@@ -68,6 +68,19 @@ void tunnel_print(struct acctl *ac, const struct actun_tunnel_cfg *t);
 int do_route(struct acctl *ac, int argc, char **argv);
 void route_print(struct acctl *ac, const struct actun_route_cfg *r);
 
+/* sa.c: sa_print() prints what follows "sa" in a show line;
+ * sa_print_expire() "soft" or "hard" and which SA */
+int do_sa(struct acctl *ac, int argc, char **argv);
+void sa_print(struct acctl *ac, const struct actun_sa *sa);
+void sa_print_expire(struct acctl *ac, const struct actun_sa *sa);
+
+/* fleet.c */
+int do_fleet(struct acctl *ac, int argc, char **argv);
+void fleet_print(struct acctl *ac, const struct actun_fleet *fleet);
+
+/* socket.c */
+int do_socket(struct acctl *ac, int argc, char **argv);
+
 /*
  * tunnel_cache.c: the device of a tunnel named without "dev". Lookups
  * print their error and return -1; the cache follows this run's own adds

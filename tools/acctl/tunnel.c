@@ -17,11 +17,11 @@ static void tunnel_usage(FILE *fp)
 	fprintf(fp,
 "Usage: acctl tunnel add NAME dev DEV mode { gre | ipsec } local ADDR remote ADDR\n"
 "                        [ id ID ] [ key KEY ] [ ttl TTL ] [ tos TOS ] [ mtu MTU ]\n"
-"                        [ mss MSS ]\n"
+"                        [ mss MSS ] [ allow-null { on | off } ]\n"
 "                        [ address PREFIX ]\n"
 "       acctl tunnel set NAME [ dev DEV ] [ local ADDR ] [ remote ADDR ]\n"
 "                        [ key { KEY | none } ] [ ttl TTL ] [ tos TOS ] [ mtu MTU ]\n"
-"                        [ mss MSS ]\n"
+"                        [ mss MSS ] [ allow-null { on | off } ]\n"
 "                        [ address { PREFIX | none } ]\n"
 "       acctl tunnel del NAME [ dev DEV ]\n"
 "       acctl tunnel { show | list } [ NAME ] [ dev DEV ]\n"
@@ -45,13 +45,16 @@ static void tunnel_usage(FILE *fp)
 "        Default: inherit.\n"
 "TOS     outer TOS byte, 0 to 255, or inherit (= 1): copy the inner packet's\n"
 "        DSCP and ECN. Default: inherit.\n"
-"MTU     inner MTU, 68 to 65511 (the kernel checks). Default: 1476.\n"
+"MTU     inner MTU, 68 to 65511 (the kernel checks). Default: 1476 for gre,\n"
+"        1400 for ipsec tunnels.\n"
 "MSS     TCP MSS that SYNs crossing the tunnel are clamped to, both ways:\n"
 "        536 to MTU - 40, or 0 to derive it from the MTU (MTU - 40 for IPv4,\n"
 "        MTU - 60 for IPv6). Default: 0; show prints the IPv4 value in use.\n"
 "PREFIX  ADDR/LEN, the tunnel's interface address, used by health probes:\n"
 "        IPv4 /30 or /31, IPv6 /126 or /127 (the kernel checks). Default: none;\n"
 "        set ... address none removes it.\n"
+"allow-null  ipsec tunnels only: on lets the tunnel's SAs use enc null\n"
+"        (integrity without encryption). Default: off.\n"
 "\n"
 "Numbers are decimal, or hexadecimal with 0x. show is the default command.\n");
 }
@@ -129,6 +132,7 @@ enum kw_kind {
 	KW_U16,		/* number */
 	KW_U8,		/* number, or "inherit" = inherit */
 	KW_KEY,		/* number or dotted quad, or none (set) */
+	KW_ONOFF,	/* on | off -> u8 1 | 0 */
 };
 
 #define OFF(m)	offsetof(struct actun_tunnel_cfg, m)
@@ -175,6 +179,8 @@ static const struct tunnel_kw {
 	{ "address", T_ADD | T_SET, 0, KW_PREFIX, ACTUN_TUNNEL_A_ADDR_IPV4,
 	  ACTUN_TUNNEL_A_ADDR_IPV6, OFF(addr4), OFF(addr6), 0,
 	  "address must be ADDR/LEN, an IPv4 or IPv6 prefix" },
+	{ "allow-null", T_ADD | T_SET, 0, KW_ONOFF, ACTUN_TUNNEL_A_ALLOW_NULL, 0,
+	  OFF(allow_null), 0, 0, "allow-null must be \"on\" or \"off\"" },
 };
 
 #define NKWS	(sizeof(tunnel_kws) / sizeof(tunnel_kws[0]))
@@ -247,6 +253,14 @@ store_addr:
 		if (!strcmp(arg, "inherit"))
 			*(uint8_t *)(cfg + kw->off) = kw->inherit;
 		else if (get_u8((uint8_t *)(cfg + kw->off), arg))
+			return invarg(kw->why, arg);
+		break;
+	case KW_ONOFF:
+		if (!strcmp(arg, "on"))
+			*(uint8_t *)(cfg + kw->off) = 1;
+		else if (!strcmp(arg, "off"))
+			*(uint8_t *)(cfg + kw->off) = 0;
+		else
 			return invarg(kw->why, arg);
 		break;
 	case KW_KEY:
@@ -382,6 +396,20 @@ static void print_stats(struct acctl *ac, const struct actun_tunnel_stats *s)
 		  " tx_drop_outer_route %llu", s->tx_drop_outer_route);
 	print_u64(jw, PRINT_ANY, "rx_keepalives", " rx_keepalives %llu",
 		  s->rx_keepalives);
+	/* ESP counters: from kernels that have ESP */
+	if (s->present & (1u << ACTUN_STATS_A_TX_DROP_NO_SA |
+			  1u << ACTUN_STATS_A_RX_DROP_AUTH |
+			  1u << ACTUN_STATS_A_RX_DROP_REPLAY))
+		print_string(jw, PRINT_FP, NULL, "%s", "\n   ");
+	if (s->present & 1u << ACTUN_STATS_A_TX_DROP_NO_SA)
+		print_u64(jw, PRINT_ANY, "tx_drop_no_sa", " tx_drop_no_sa %llu",
+			  s->tx_drop_no_sa);
+	if (s->present & 1u << ACTUN_STATS_A_RX_DROP_AUTH)
+		print_u64(jw, PRINT_ANY, "rx_drop_auth", " rx_drop_auth %llu",
+			  s->rx_drop_auth);
+	if (s->present & 1u << ACTUN_STATS_A_RX_DROP_REPLAY)
+		print_u64(jw, PRINT_ANY, "rx_drop_replay", " rx_drop_replay %llu",
+			  s->rx_drop_replay);
 	close_json_object(jw);
 }
 
@@ -420,6 +448,11 @@ void tunnel_print(struct acctl *ac, const struct actun_tunnel_cfg *t)
 	print_addr(ac, t, "address", ACTUN_TUNNEL_A_ADDR_IPV4, &t->addr4,
 		   ACTUN_TUNNEL_A_ADDR_IPV6, &t->addr6,
 		   actun_tunnel_has(t, ACTUN_TUNNEL_A_ADDR_PREFIXLEN));
+	if (actun_tunnel_has(t, ACTUN_TUNNEL_A_ALLOW_NULL)) {
+		print_bool(jw, PRINT_JSON, "allow_null", NULL, t->allow_null);
+		if (t->allow_null)
+			print_string(jw, PRINT_FP, NULL, "%s", " allow-null on");
+	}
 	if (actun_tunnel_has(t, ACTUN_TUNNEL_A_STATE))
 		print_string(jw, PRINT_ANY, "state", " state %s",
 			     actun_state_name(t->state));

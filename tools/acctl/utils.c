@@ -45,6 +45,26 @@ int get_u32(uint32_t *val, const char *arg)
 	return 0;
 }
 
+int get_u64(uint64_t *val, const char *arg)
+{
+	unsigned long long v;
+
+	if (get_unsigned(&v, arg, UINT64_MAX))
+		return -1;
+	*val = (uint64_t)v;
+	return 0;
+}
+
+int get_u16(uint16_t *val, const char *arg)
+{
+	unsigned long long v;
+
+	if (get_unsigned(&v, arg, UINT16_MAX))
+		return -1;
+	*val = (uint16_t)v;
+	return 0;
+}
+
 int get_u8(uint8_t *val, const char *arg)
 {
 	unsigned long long v;
@@ -52,6 +72,42 @@ int get_u8(uint8_t *val, const char *arg)
 	if (get_unsigned(&v, arg, UINT8_MAX))
 		return -1;
 	*val = (uint8_t)v;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int get_hex(uint8_t *buf, size_t max, size_t *len, const char *arg)
+{
+	size_t n, i;
+	int hi, lo;
+
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X'))
+		arg += 2;
+	n = strlen(arg);
+	if (n == 0 || n % 2)
+		return -1;
+	if (n / 2 > max)
+		return -2;
+	for (i = 0; i < n / 2; i++) {
+		hi = hex_digit(arg[2 * i]);
+		lo = hex_digit(arg[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			explicit_bzero(buf, i);
+			return -1;
+		}
+		buf[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*len = n / 2;
 	return 0;
 }
 

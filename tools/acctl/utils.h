@@ -7,6 +7,7 @@
 #ifndef ACCTL_UTILS_H
 #define ACCTL_UTILS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
 
@@ -26,8 +27,15 @@ struct inet_addr {
 
 /* Decimal, or hexadecimal with 0x; no sign, spaces or junk; range-checked.
  * Return 0 or -1. */
+int get_u64(uint64_t *val, const char *arg);
 int get_u32(uint32_t *val, const char *arg);
+int get_u16(uint16_t *val, const char *arg);
 int get_u8(uint8_t *val, const char *arg);
+
+/* Bytes in hex, an optional 0x and an even number (not 0) of digits, into
+ * buf (at most max bytes, their number in *len). Returns 0, -1 for bad
+ * syntax or -2 for more than max bytes; buf holds nothing on error. */
+int get_hex(uint8_t *buf, size_t max, size_t *len, const char *arg);
 
 /* An IPv4 or IPv6 address without prefix length. Return 0 or -1. */
 int get_addr(struct inet_addr *addr, const char *arg);
