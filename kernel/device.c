@@ -14,9 +14,18 @@
 #include <net/ip_tunnels.h>
 
 #include "device.h"
+#include "esp.h"
 #include "gre.h"
 #include "netlink.h"
 #include "route.h"
+
+/*
+ * What the device takes whole from the stack: GSO packets are encapsulated
+ * once and segmented below (GRE) or segmented before encryption (ESP), and
+ * checksums are left to the lower device or completed before encryption.
+ */
+#define ACTUN_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
+			 NETIF_F_HW_CSUM | NETIF_F_GSO_SOFTWARE)
 
 static const char actun_drop_names[ACTUN_DROP_MAX][ETH_GSTRING_LEN] =
 	ACTUN_DROP_NAMES;
@@ -38,10 +47,8 @@ static netdev_tx_t actun_xmit(struct sk_buff *skb, struct net_device *dev)
 		reason = ACTUN_DROP_TX_NO_ROUTE;
 		goto drop;
 	}
-	if (tunnel->mode != ACTUN_MODE_GRE) {
-		reason = ACTUN_DROP_TX_NO_SA;
-		goto drop;
-	}
+	if (tunnel->mode == ACTUN_MODE_IPSEC)
+		return actun_esp_xmit(adev, tunnel, skb);
 	return actun_gre_xmit(adev, tunnel, skb);
 
 drop:
@@ -91,22 +98,27 @@ static void actun_dev_uninit(struct net_device *dev)
 	mutex_lock(&adev->lock);
 	WRITE_ONCE(adev->dead, true);
 	mutex_unlock(&adev->lock);
+	/* Before the wait for references: receive holds the device. */
+	actun_natt_detach(adev);
 	actun_net_changed(dev_net(dev));
 }
 
 /*
- * Take the device's tunnels out of the namespace's receive index and wait
- * for receivers that may still hold one, so none touches the device after
- * it is freed.
+ * Take the device's tunnels and SAs out of the namespace's receive indexes
+ * and wait for receivers that may still hold one, so none touches the
+ * device after it is freed.
  */
 static void actun_dev_unbind_all(struct actun_dev *adev)
 {
-	struct actun_endpoints *eps = &actun_net(dev_net(adev->dev))->gre;
+	struct actun_net *an = actun_net(dev_net(adev->dev));
 	struct actun_tunnel *tunnel;
 	unsigned long id;
 
-	xa_for_each(&adev->tunnels.by_id, id, tunnel)
-		actun_endpoint_unbind(eps, tunnel);
+	xa_for_each(&adev->tunnels.by_id, id, tunnel) {
+		actun_endpoint_unbind(&an->gre, tunnel);
+		actun_sa_unlink_tunnel(&an->sa_in, tunnel);
+		cond_resched();
+	}
 	synchronize_net();
 }
 
@@ -179,7 +191,8 @@ static void actun_setup(struct net_device *dev)
 	dev->flags = IFF_POINTOPOINT | IFF_NOARP;
 	dev->priv_flags |= IFF_NO_QUEUE;
 	/* Tunnels belong to the namespace they were configured in. */
-	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL;
+	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | ACTUN_FEATURES;
+	dev->hw_features |= ACTUN_FEATURES;
 	/* ICMP errors sent from ndo_start_xmit need the packet's route. */
 	netif_keep_dst(dev);
 	dev->hard_header_len = 0;

@@ -12,6 +12,7 @@
 
 #include "endpoint.h"
 #include "route.h"
+#include "sa.h"
 #include "stats.h"
 #include "tunnel.h"
 
@@ -26,6 +27,8 @@
  * @routes: prefix route table (inner destination -> tunnel)
  * @drops: per-cpu enum actun_drop_reason counters
  * @gro_cells: hands decapsulated packets to the stack, batched by GRO
+ * @encap_sock: the UDP socket ESP in UDP arrives on, or NULL; changed
+ *	under the hand-over lock in esp_input.c
  */
 struct actun_dev {
 	struct net_device *dev;
@@ -36,6 +39,7 @@ struct actun_dev {
 	struct actun_route_table routes;
 	struct actun_counters __percpu *drops;
 	struct gro_cells gro_cells;
+	struct socket *encap_sock;
 };
 
 /**
@@ -47,12 +51,16 @@ struct actun_dev {
  * @gre: GRE receive index of every actun device of the namespace
  * @hook_users: actun devices in the namespace; the GRE receive hook is
  *	registered while there is one (under RTNL)
+ * @sa_in: inbound SAs of every actun device of the namespace, by SPI
+ * @server_id: this server's id in its fleet (ACTUN_FLEET_A_SERVER_ID)
  */
 struct actun_net {
 	struct list_head devices;
 	atomic_t generation;
 	struct actun_endpoints gre;
 	unsigned int hook_users;
+	struct actun_sa_index sa_in;
+	u16 server_id;
 };
 
 extern unsigned int actun_net_id;

@@ -26,18 +26,13 @@
 #include <net/route.h>
 
 #include "device.h"
+#include "datapath.h"
 #include "gre.h"
 #include "mss.h"
 #include "route.h"
 
 /* GRE flags actun accepts: checksum, key, sequence number. */
 #define ACTUN_GRE_FLAGS_OK	(GRE_CSUM | GRE_KEY | GRE_SEQ)
-
-static void actun_tunnel_count(struct actun_tunnel *tunnel,
-			       enum actun_tunnel_counter c)
-{
-	actun_counters_add(tunnel->stats, c, 1);
-}
 
 /* ---- transmit ---------------------------------------------------------- */
 
@@ -62,30 +57,6 @@ static struct rtable *actun_gre_route(struct actun_tunnel *tunnel,
 	dst_cache_set_ip4(&tunnel->dst_cache, &rt->dst, fl4.saddr);
 	*saddr = fl4.saddr;
 	return rt;
-}
-
-/*
- * Does the inner packet fit the tunnel? An IPv4 packet without DF may still
- * go, fragmented as an outer packet; anything else too big is refused and
- * the sender told.
- */
-static bool actun_gre_fits(struct sk_buff *skb, u32 mtu, __be16 *df)
-{
-	bool inner_df = skb->protocol == htons(ETH_P_IPV6) ||
-			(ip_hdr(skb)->frag_off & htons(IP_DF));
-	bool fits = skb_is_gso(skb) ? skb_gso_validate_network_len(skb, mtu) :
-				      skb->len <= mtu;
-
-	*df = inner_df ? htons(IP_DF) : 0;
-	if (fits || !inner_df)
-		return true;
-	if (skb->protocol == htons(ETH_P_IP))
-		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
-			      htonl(mtu));
-	else
-		icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0,
-				max_t(u32, mtu, IPV6_MIN_MTU));
-	return false;
 }
 
 /**
@@ -124,7 +95,7 @@ netdev_tx_t actun_gre_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 	/* The tunnel MTU, or less if the path to the remote cannot carry it. */
 	mtu = min_t(u32, actun_tunnel_keyed_mtu(p),
 		    dst_mtu(&rt->dst) - sizeof(struct iphdr) - hlen);
-	if (!actun_gre_fits(skb, mtu, &df)) {
+	if (!actun_tx_fits(skb, mtu, &df)) {
 		ip_rt_put(rt);
 		actun_tunnel_count(tunnel, ACTUN_TC_TX_DROP_MTU);
 		reason = ACTUN_DROP_TX_MTU;
@@ -232,34 +203,6 @@ static void actun_gre_reflect(struct actun_dev *adev,
 	ip_local_out(net, NULL, skb);
 }
 
-static void actun_gre_deliver(struct actun_dev *adev,
-			      struct actun_tunnel *tunnel, struct sk_buff *skb,
-			      u8 outer_tos)
-{
-	const struct actun_tunnel_params *p = rcu_dereference(tunnel->params);
-	unsigned int len;
-
-	if (!actun_route_allows_source(&adev->routes, skb, tunnel)) {
-		actun_tunnel_count(tunnel, ACTUN_TC_RX_DROP_SOURCE);
-		actun_dev_drop(adev, ACTUN_DROP_RX_SOURCE);
-		kfree_skb(skb);
-		return;
-	}
-	INET_ECN_decapsulate(skb, outer_tos, skb->protocol == htons(ETH_P_IP) ?
-			     ip_hdr(skb)->tos : ipv6_get_dsfield(ipv6_hdr(skb)));
-	actun_mss_clamp(skb, actun_mss_effective(p, actun_tunnel_keyed_mtu(p),
-						 skb->protocol));
-
-	skb->dev = adev->dev;
-	skb->pkt_type = PACKET_HOST;
-	skb_reset_mac_header(skb);
-	len = skb->len;
-	actun_counters_add2(tunnel->stats, ACTUN_TC_RX_PACKETS, 1,
-			    ACTUN_TC_RX_BYTES, len);
-	dev_sw_netstats_rx_add(adev->dev, len);
-	gro_cells_receive(&adev->gro_cells, skb);
-}
-
 /* Drop a packet actun owns, counting it on the device (and tunnel). */
 static void actun_gre_rx_drop(struct actun_dev *adev,
 			      struct actun_tunnel *tunnel, int reason,
@@ -320,7 +263,7 @@ static void actun_gre_rcv(struct actun_endpoint *ep, struct actun_tunnel *any,
 					 ACTUN_DROP_RX_TRUNCATED, skb);
 	if (actun_gre_is_keepalive(skb, local, remote))
 		return actun_gre_reflect(tunnel->adev, tunnel, skb);
-	actun_gre_deliver(tunnel->adev, tunnel, skb, outer_tos);
+	actun_deliver(tunnel->adev, tunnel, skb, outer_tos);
 }
 
 static unsigned int actun_gre_hook(void *priv, struct sk_buff *skb,

@@ -11,8 +11,10 @@
 #include <net/rtnetlink.h>
 
 #include "device.h"
+#include "esp.h"
 #include "netlink.h"
 #include "route.h"
+#include "sa.h"
 #include "tunnel.h"
 
 unsigned int actun_net_id __read_mostly;
@@ -20,11 +22,19 @@ unsigned int actun_net_id __read_mostly;
 static int __net_init actun_net_init(struct net *net)
 {
 	struct actun_net *an = actun_net(net);
+	int err;
 
 	INIT_LIST_HEAD(&an->devices);
 	atomic_set(&an->generation, 1);
 	an->hook_users = 0;
-	return actun_endpoints_init(&an->gre);
+	an->server_id = 0;
+	err = actun_sa_index_init(&an->sa_in);
+	if (err)
+		return err;
+	err = actun_endpoints_init(&an->gre);
+	if (err)
+		actun_sa_index_destroy(&an->sa_in);
+	return err;
 }
 
 /*
@@ -47,8 +57,10 @@ static void __net_exit actun_net_exit_batch(struct list_head *net_list)
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 
-	list_for_each_entry(net, net_list, exit_list)
+	list_for_each_entry(net, net_list, exit_list) {
 		actun_endpoints_destroy(&actun_net(net)->gre);
+		actun_sa_index_destroy(&actun_net(net)->sa_in);
+	}
 }
 
 static struct pernet_operations actun_net_ops = {
@@ -68,23 +80,33 @@ static int __init actun_init(void)
 	err = actun_route_cache_init();
 	if (err)
 		goto err_tunnel_cache;
-	err = register_pernet_device(&actun_net_ops);
+	err = actun_sa_init();
 	if (err)
 		goto err_route_cache;
+	err = register_pernet_device(&actun_net_ops);
+	if (err)
+		goto err_sa;
 	err = actun_device_init();
 	if (err)
 		goto err_pernet;
-	err = actun_netlink_init();
+	err = actun_esp_input_init();
 	if (err)
 		goto err_device;
+	err = actun_netlink_init();
+	if (err)
+		goto err_esp;
 	pr_info("actun " ACTUN_VERSION " loaded (genetlink family \"%s\" v%d)\n",
 		ACTUN_GENL_NAME, ACTUN_GENL_VERSION);
 	return 0;
 
+err_esp:
+	actun_esp_input_exit();
 err_device:
 	actun_device_exit();
 err_pernet:
 	unregister_pernet_device(&actun_net_ops);
+err_sa:
+	actun_sa_exit();
 err_route_cache:
 	actun_route_cache_exit();
 err_tunnel_cache:
@@ -95,8 +117,10 @@ err_tunnel_cache:
 static void __exit actun_exit(void)
 {
 	actun_netlink_exit();
+	actun_esp_input_exit();
 	actun_device_exit();
 	unregister_pernet_device(&actun_net_ops);
+	actun_sa_exit();
 	actun_route_cache_exit();
 	actun_tunnel_cache_exit();
 }

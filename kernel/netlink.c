@@ -32,6 +32,7 @@ const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
 	[ACTUN_TUNNEL_A_ADDR_PREFIXLEN]	= { .type = NLA_U8 },
 	[ACTUN_TUNNEL_A_NO_ADDR]	= { .type = NLA_FLAG },
 	[ACTUN_TUNNEL_A_MSS]		= { .type = NLA_U16 },
+	[ACTUN_TUNNEL_A_ALLOW_NULL]	= NLA_POLICY_MAX(NLA_U8, 1),
 	/* Read-only: refused by actun_nl_parse_tunnel() with a reason. */
 	[ACTUN_TUNNEL_A_STATE]		= { .type = NLA_U8 },
 	[ACTUN_TUNNEL_A_IFINDEX]	= { .type = NLA_U32 },
@@ -58,25 +59,11 @@ static const struct nla_policy actun_policy[ACTUN_A_MAX + 1] = {
 	[ACTUN_A_IFINDEX]	= { .type = NLA_U32 },
 	[ACTUN_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[ACTUN_A_TUNNEL]	= NLA_POLICY_NESTED(actun_tunnel_policy),
-	/* Reserved: refused by actun_nl_check_reserved() with a reason. */
-	[ACTUN_A_SA]		= { .type = NLA_NESTED },
+	[ACTUN_A_SA]		= NLA_POLICY_NESTED(actun_sa_policy),
 	[ACTUN_A_ROUTE]		= NLA_POLICY_NESTED(actun_route_policy),
+	[ACTUN_A_FLEET]		= NLA_POLICY_NESTED(actun_fleet_policy),
+	[ACTUN_A_SOCKET_FD]	= { .type = NLA_U32 },
 };
-
-/*
- * NLA_REJECT cannot say this: the core refuses a nest flagged NLA_F_NESTED
- * for a rejected attribute with a message about the flag instead.
- */
-int actun_nl_check_reserved(struct nlattr **attrs,
-			    struct netlink_ext_ack *extack)
-{
-	if (attrs[ACTUN_A_SA]) {
-		ACTUN_ERR_ATTR(extack, attrs[ACTUN_A_SA],
-			       "security associations are not supported by this version of actun");
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
 
 /**
  * actun_nl_get_dev - resolve the device a request names
@@ -157,11 +144,10 @@ static int actun_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
 	struct actun_dev *adev;
-	int err;
 
-	err = actun_nl_check_reserved(info->attrs, info->extack);
-	if (err)
-		return err;
+	info->user_ptr[0] = NULL;
+	if (ops->internal_flags & ACTUN_NL_NO_DEV)
+		return 0;
 	adev = actun_nl_get_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);
@@ -213,6 +199,44 @@ static const struct genl_ops actun_nl_ops[] = {
 	{
 		.cmd	= ACTUN_CMD_ROUTE_GET,
 		.dumpit	= actun_nl_route_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_SA_NEW,
+		.doit	= actun_nl_sa_new,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_SA_DEL,
+		.doit	= actun_nl_sa_del,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_SA_GET,
+		.doit	= actun_nl_sa_get,
+		.dumpit	= actun_nl_sa_dump,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd		= ACTUN_CMD_FLEET_SET,
+		.doit		= actun_nl_fleet_set,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.internal_flags	= ACTUN_NL_NO_DEV,
+	},
+	{
+		.cmd		= ACTUN_CMD_FLEET_GET,
+		.doit		= actun_nl_fleet_get,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.internal_flags	= ACTUN_NL_NO_DEV,
+	},
+	{
+		.cmd	= ACTUN_CMD_SOCKET_ATTACH,
+		.doit	= actun_nl_socket_attach,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ACTUN_CMD_SOCKET_DETACH,
+		.doit	= actun_nl_socket_detach,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

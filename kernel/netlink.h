@@ -3,6 +3,7 @@
 #define _ACTUN_NETLINK_H
 
 #include <net/genetlink.h>
+#include <linux/actun.h>
 
 struct actun_dev;
 
@@ -23,11 +24,15 @@ enum actun_nl_group {
 extern struct genl_family actun_nl_family;
 extern const struct nla_policy actun_tunnel_policy[];
 extern const struct nla_policy actun_route_policy[];
+extern const struct nla_policy actun_sa_policy[ACTUN_SA_A_MAX + 1];
+extern const struct nla_policy actun_fleet_policy[ACTUN_FLEET_A_MAX + 1];
+
+/* genl_ops.internal_flags: the command names no device. */
+#define ACTUN_NL_NO_DEV		BIT(0)
 
 struct actun_tunnel;
+struct actun_sa;
 
-int actun_nl_check_reserved(struct nlattr **attrs,
-			    struct netlink_ext_ack *extack);
 struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
 struct sk_buff *actun_nl_notify_alloc(struct genl_info *info);
@@ -48,6 +53,16 @@ int actun_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int actun_nl_route_new(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_route_del(struct sk_buff *skb, struct genl_info *info);
 int actun_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+int actun_nl_sa_new(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_sa_del(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_sa_get(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
+void actun_nl_sa_expire_notify(struct actun_sa *sa, u8 expiry);
+int actun_nl_fleet_set(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_fleet_get(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_socket_attach(struct sk_buff *skb, struct genl_info *info);
+int actun_nl_socket_detach(struct sk_buff *skb, struct genl_info *info);
 
 int actun_netlink_init(void);
 void actun_netlink_exit(void);

@@ -301,11 +301,8 @@ static int actun_nl_route_dump_check(struct sk_buff *skb,
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct actun_dev *adev;
-	int err;
+	int err = 0;
 
-	err = actun_nl_check_reserved(info->attrs, cb->extack);
-	if (err)
-		return err;
 	adev = actun_nl_get_dev(sock_net(skb->sk), info->attrs, cb->extack);
 	if (IS_ERR(adev))
 		return PTR_ERR(adev);

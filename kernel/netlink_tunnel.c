@@ -81,7 +81,9 @@ static int actun_nl_tunnel_fill(struct sk_buff *skb, struct actun_dev *adev,
 	    (p->addr_family == AF_INET6 &&
 	     nla_put_in6_addr(skb, ACTUN_TUNNEL_A_ADDR_IPV6, &p->addr6)) ||
 	    (p->addr_family &&
-	     nla_put_u8(skb, ACTUN_TUNNEL_A_ADDR_PREFIXLEN, p->addr_prefixlen))) {
+	     nla_put_u8(skb, ACTUN_TUNNEL_A_ADDR_PREFIXLEN, p->addr_prefixlen)) ||
+	    (tunnel->mode == ACTUN_MODE_IPSEC &&
+	     nla_put_u8(skb, ACTUN_TUNNEL_A_ALLOW_NULL, p->allow_null))) {
 		rcu_read_unlock();
 		goto cancel;
 	}
@@ -359,6 +361,14 @@ static int actun_nl_apply(struct nlattr **tb, u8 mode,
 		}
 		p->mss = mss;
 	}
+	if (tb[ACTUN_TUNNEL_A_ALLOW_NULL]) {
+		if (mode != ACTUN_MODE_IPSEC) {
+			ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_ALLOW_NULL],
+				       "allow-null only applies to ipsec tunnels");
+			return -EINVAL;
+		}
+		p->allow_null = nla_get_u8(tb[ACTUN_TUNNEL_A_ALLOW_NULL]);
+	}
 	if (tb[ACTUN_TUNNEL_A_TTL])
 		p->ttl = nla_get_u8(tb[ACTUN_TUNNEL_A_TTL]);
 	if (tb[ACTUN_TUNNEL_A_TOS])
@@ -419,7 +429,8 @@ actun_nl_new_params(struct nlattr **tb, u8 mode, struct netlink_ext_ack *extack)
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
-	p->mtu = ACTUN_MTU_DEFAULT;
+	p->mtu = mode == ACTUN_MODE_IPSEC ? ACTUN_MTU_IPSEC_DEFAULT :
+					    ACTUN_MTU_DEFAULT;
 	p->tos = ACTUN_TOS_INHERIT;
 	err = actun_nl_apply(tb, mode, p, extack);
 	if (err) {
@@ -598,6 +609,7 @@ int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info)
 	/* The event describes the tunnel as it was, so fill it first. */
 	actun_nl_notify_send(notify, adev, tunnel, ACTUN_CMD_TUNNEL_DEL, info);
 	actun_endpoint_unbind(&actun_net(dev_net(adev->dev))->gre, tunnel);
+	actun_sa_unlink_tunnel(&actun_net(dev_net(adev->dev))->sa_in, tunnel);
 	actun_route_remove_tunnel(&adev->routes, &adev->lock, tunnel);
 	actun_tunnel_remove(&adev->tunnels, tunnel);
 	actun_net_changed(genl_info_net(info));
@@ -720,11 +732,7 @@ static int actun_nl_dump_check(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct actun_dev *adev;
-	int err;
 
-	err = actun_nl_check_reserved(info->attrs, cb->extack);
-	if (err)
-		return err;
 	if (!info->attrs[ACTUN_A_IFINDEX] && !info->attrs[ACTUN_A_IFNAME])
 		return 0;
 	adev = actun_nl_get_dev(sock_net(skb->sk), info->attrs, cb->extack);

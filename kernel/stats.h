@@ -20,6 +20,7 @@
  * @ACTUN_DROP_TX_MTU: larger than the tunnel MTU and not fragmentable
  * @ACTUN_DROP_TX_OUTER_ROUTE: no route to the tunnel's remote, or a loop
  * @ACTUN_DROP_TX_NOMEM: no memory for headroom or offload state
+ * @ACTUN_DROP_TX_CRYPTO: encryption failed
  * @ACTUN_DROP_RX_NO_TUNNEL: GRE between actun endpoints, no tunnel has its key
  * @ACTUN_DROP_RX_VERSION: GRE version not 0
  * @ACTUN_DROP_RX_FLAGS: routing or unknown GRE flags, or a bad checksum
@@ -27,6 +28,12 @@
  * @ACTUN_DROP_RX_PROTO: inner protocol neither IPv4 nor IPv6
  * @ACTUN_DROP_RX_SOURCE: inner source not routed to the tunnel
  * @ACTUN_DROP_RX_DEAD: the device is being deleted
+ * @ACTUN_DROP_RX_NO_SA: ESP in UDP on the device's socket, no SA has its SPI
+ * @ACTUN_DROP_RX_AUTH: ESP integrity check failed
+ * @ACTUN_DROP_RX_REPLAY: ESP replayed or older than the replay window
+ * @ACTUN_DROP_RX_TRAILER: ESP padding or next header malformed
+ * @ACTUN_DROP_RX_EXPIRED: ESP for an SA past its hard lifetime
+ * @ACTUN_DROP_RX_NOMEM: no memory to decrypt
  * @ACTUN_DROP_MAX: number of reasons
  */
 enum actun_drop_reason {
@@ -36,6 +43,7 @@ enum actun_drop_reason {
 	ACTUN_DROP_TX_MTU,
 	ACTUN_DROP_TX_OUTER_ROUTE,
 	ACTUN_DROP_TX_NOMEM,
+	ACTUN_DROP_TX_CRYPTO,
 	ACTUN_DROP_RX_NO_TUNNEL,
 	ACTUN_DROP_RX_VERSION,
 	ACTUN_DROP_RX_FLAGS,
@@ -43,6 +51,12 @@ enum actun_drop_reason {
 	ACTUN_DROP_RX_PROTO,
 	ACTUN_DROP_RX_SOURCE,
 	ACTUN_DROP_RX_DEAD,
+	ACTUN_DROP_RX_NO_SA,
+	ACTUN_DROP_RX_AUTH,
+	ACTUN_DROP_RX_REPLAY,
+	ACTUN_DROP_RX_TRAILER,
+	ACTUN_DROP_RX_EXPIRED,
+	ACTUN_DROP_RX_NOMEM,
 	ACTUN_DROP_MAX
 };
 
@@ -54,6 +68,7 @@ enum actun_drop_reason {
 	"tx_drop_mtu",			\
 	"tx_drop_outer_route",		\
 	"tx_drop_nomem",		\
+	"tx_drop_crypto",		\
 	"rx_drop_no_tunnel",		\
 	"rx_drop_version",		\
 	"rx_drop_flags",		\
@@ -61,6 +76,12 @@ enum actun_drop_reason {
 	"rx_drop_proto",		\
 	"rx_drop_source",		\
 	"rx_drop_dead",			\
+	"rx_drop_no_sa",		\
+	"rx_drop_auth",			\
+	"rx_drop_replay",		\
+	"rx_drop_trailer",		\
+	"rx_drop_expired",		\
+	"rx_drop_nomem",		\
 }
 
 /* The first receive reason: the rest count as rx_dropped, not tx_dropped. */
@@ -81,6 +102,9 @@ enum actun_tunnel_counter {
 	ACTUN_TC_TX_DROP_MTU,
 	ACTUN_TC_TX_DROP_OUTER_ROUTE,
 	ACTUN_TC_RX_KEEPALIVES,
+	ACTUN_TC_TX_DROP_NO_SA,
+	ACTUN_TC_RX_DROP_AUTH,
+	ACTUN_TC_RX_DROP_REPLAY,
 	ACTUN_TC_MAX
 };
 

@@ -90,6 +90,7 @@ struct actun_tunnel *actun_tunnel_alloc(const char *name, u8 mode,
 	tunnel->state = ACTUN_STATE_UP;
 	RCU_INIT_POINTER(tunnel->params, params);
 	INIT_LIST_HEAD(&tunnel->routes);
+	INIT_LIST_HEAD(&tunnel->sas);
 	kref_init(&tunnel->refcount);
 	return tunnel;
 

@@ -16,6 +16,7 @@
 
 struct actun_dev;
 struct actun_endpoint;
+struct actun_sa;
 
 /* Upper bound of tunnels per device; the brief sizes for 100k. */
 #define ACTUN_MAX_TUNNELS	BIT(20)
@@ -34,6 +35,7 @@ struct actun_endpoint;
  * @addr_prefixlen: prefix length of the interface address
  * @addr4: IPv4 interface address
  * @addr6: IPv6 interface address
+ * @allow_null: ipsec: SAs may use ACTUN_SA_ENC_NULL
  * @rcu: frees a replaced copy after readers are done
  *
  * Readers see one consistent set: a change builds a new copy and swaps the
@@ -50,6 +52,7 @@ struct actun_tunnel_params {
 	u16 mss;
 	u8 addr_family;
 	u8 addr_prefixlen;
+	bool allow_null;
 	union {
 		__be32 addr4;
 		struct in6_addr addr6;
@@ -71,6 +74,12 @@ struct actun_tunnel_params {
  * @rx_match: the GRE key receive matches on, as actun_rx_match() builds
  *	it; written under the endpoint index lock, read locklessly
  * @endpoint: the endpoint @rx_node is on, or NULL; under the index lock
+ * @sas: ipsec: every SA of the tunnel, oldest first, under the device lock
+ * @sa_count: the length of @sas
+ * @sa_out: ipsec: the outbound SA packets are sent with (the newest), RCU
+ * @natt_dport: ipsec: the UDP port the remote last sent authenticated ESP
+ *	in UDP from, network order, 0 before any; outbound SAs with UDP
+ *	encapsulation send to it (NAT mappings change)
  * @stats: per-cpu enum actun_tunnel_counter counters
  * @dst_cache: per-cpu cache of the route to the remote
  * @refcount: the table holds one reference; a reader that must keep the
@@ -89,6 +98,10 @@ struct actun_tunnel {
 	struct hlist_node rx_node;
 	u64 rx_match;
 	struct actun_endpoint *endpoint;
+	struct list_head sas;
+	unsigned int sa_count;
+	struct actun_sa __rcu *sa_out;
+	__be16 natt_dport;
 	struct actun_counters __percpu *stats;
 	struct dst_cache dst_cache;
 	struct kref refcount;

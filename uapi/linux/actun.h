@@ -334,8 +334,9 @@ enum actun_sa_expiry {
  * @ACTUN_SA_A_TUNNEL_ID: u32, the ipsec tunnel the SA belongs to; NEW and
  *	DEL need it or ACTUN_SA_A_TUNNEL_NAME; filters a dump
  * @ACTUN_SA_A_SPI: u32 (host order), security parameter index,
- *	>= ACTUN_SA_SPI_MIN. An inbound SPI is unique per local address and
- *	network namespace; an outbound one per tunnel.
+ *	>= ACTUN_SA_SPI_MIN. An inbound SPI is unique in the network
+ *	namespace (receive finds the SA by SPI alone); an outbound one per
+ *	tunnel.
  * @ACTUN_SA_A_DIR: u8, enum actun_sa_dir. Required on NEW, DEL and GET.
  * @ACTUN_SA_A_TUNNEL_NAME: string, the tunnel by name; replies carry both.
  * @ACTUN_SA_A_ENC_ALG: u8, enum actun_sa_enc. Required on NEW.

@@ -1,0 +1,716 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SA commands (NEW, DEL, GET and its dump, the EXPIRE notification), the
+ * namespace's fleet identity, and the NAT-T socket hand-over. Keys go in
+ * and never come out: no reply or notification carries them.
+ */
+
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "device.h"
+#include "esp.h"
+#include "netlink.h"
+#include "sa.h"
+#include "tunnel.h"
+
+/* Longest key any transform takes: AES-256 with the GCM salt. */
+#define ACTUN_SA_KEY_MAX	36
+
+const struct nla_policy actun_sa_policy[ACTUN_SA_A_MAX + 1] = {
+	[ACTUN_SA_A_TUNNEL_ID]		= { .type = NLA_U32 },
+	[ACTUN_SA_A_SPI]		= { .type = NLA_U32 },
+	[ACTUN_SA_A_DIR]		= { .type = NLA_U8 },
+	[ACTUN_SA_A_TUNNEL_NAME]	= { .type = NLA_NUL_STRING },
+	[ACTUN_SA_A_ENC_ALG]		= { .type = NLA_U8 },
+	[ACTUN_SA_A_ENC_KEY]		= { .type = NLA_BINARY,
+					    .len = ACTUN_SA_KEY_MAX },
+	[ACTUN_SA_A_AUTH_ALG]		= { .type = NLA_U8 },
+	[ACTUN_SA_A_AUTH_KEY]		= { .type = NLA_BINARY,
+					    .len = ACTUN_SA_KEY_MAX },
+	[ACTUN_SA_A_ENCAP_SPORT]	= { .type = NLA_U16 },
+	[ACTUN_SA_A_ENCAP_DPORT]	= { .type = NLA_U16 },
+	[ACTUN_SA_A_REPLAY_WINDOW]	= { .type = NLA_U32 },
+	[ACTUN_SA_A_ESN]		= { .type = NLA_FLAG },
+	[ACTUN_SA_A_SOFT_BYTES]		= { .type = NLA_U64 },
+	[ACTUN_SA_A_HARD_BYTES]		= { .type = NLA_U64 },
+	[ACTUN_SA_A_SOFT_SECONDS]	= { .type = NLA_U64 },
+	[ACTUN_SA_A_HARD_SECONDS]	= { .type = NLA_U64 },
+	/* Read-only: refused by actun_nl_sa_config() with a reason. */
+	[ACTUN_SA_A_EXPIRED]		= { .type = NLA_U8 },
+	[ACTUN_SA_A_AGE]		= { .type = NLA_U64 },
+	[ACTUN_SA_A_SERVER_ID]		= { .type = NLA_U16 },
+	[ACTUN_SA_A_STATS]		= { .type = NLA_NESTED },
+	[ACTUN_SA_A_IFINDEX]		= { .type = NLA_U32 },
+};
+
+const struct nla_policy actun_fleet_policy[ACTUN_FLEET_A_MAX + 1] = {
+	[ACTUN_FLEET_A_SERVER_ID]	= { .type = NLA_U16 },
+};
+
+/* ---- replies ----------------------------------------------------------- */
+
+static int actun_nl_sa_put_stats(struct sk_buff *skb, struct actun_sa *sa)
+{
+	u64 c[ACTUN_SC_MAX];
+	struct nlattr *nest;
+	int i;
+
+	BUILD_BUG_ON(ACTUN_SA_STATS_A_PACKETS + ACTUN_SC_MAX !=
+		     ACTUN_SA_STATS_A_PAD);
+	actun_counters_read(sa->stats, ACTUN_SC_MAX, c);
+	nest = nla_nest_start(skb, ACTUN_SA_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ACTUN_SC_MAX; i++)
+		if (nla_put_u64_64bit(skb, ACTUN_SA_STATS_A_PACKETS + i, c[i],
+				      ACTUN_SA_STATS_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int actun_nl_sa_put(struct sk_buff *skb, struct actun_sa *sa)
+{
+	struct actun_tunnel *tunnel = sa->tunnel;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, ACTUN_A_SA);
+	if (!nest ||
+	    nla_put_u32(skb, ACTUN_SA_A_TUNNEL_ID, tunnel->id) ||
+	    nla_put_string(skb, ACTUN_SA_A_TUNNEL_NAME, tunnel->name) ||
+	    nla_put_u32(skb, ACTUN_SA_A_IFINDEX, tunnel->adev->dev->ifindex) ||
+	    nla_put_u32(skb, ACTUN_SA_A_SPI, sa->spi) ||
+	    nla_put_u8(skb, ACTUN_SA_A_DIR, sa->dir) ||
+	    nla_put_u8(skb, ACTUN_SA_A_ENC_ALG, sa->enc) ||
+	    nla_put_u8(skb, ACTUN_SA_A_AUTH_ALG, sa->auth) ||
+	    (sa->encap &&
+	     (nla_put_u16(skb, ACTUN_SA_A_ENCAP_SPORT, ntohs(sa->sport)) ||
+	      nla_put_u16(skb, ACTUN_SA_A_ENCAP_DPORT, ntohs(sa->dport)))) ||
+	    nla_put_u32(skb, ACTUN_SA_A_REPLAY_WINDOW, sa->replay_window) ||
+	    nla_put_u64_64bit(skb, ACTUN_SA_A_SOFT_BYTES, sa->soft_bytes,
+			      ACTUN_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, ACTUN_SA_A_HARD_BYTES, sa->hard_bytes,
+			      ACTUN_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, ACTUN_SA_A_SOFT_SECONDS, sa->soft_seconds,
+			      ACTUN_SA_A_PAD) ||
+	    nla_put_u64_64bit(skb, ACTUN_SA_A_HARD_SECONDS, sa->hard_seconds,
+			      ACTUN_SA_A_PAD) ||
+	    nla_put_u8(skb, ACTUN_SA_A_EXPIRED, READ_ONCE(sa->expiry)) ||
+	    nla_put_u64_64bit(skb, ACTUN_SA_A_AGE,
+			      ktime_get_seconds() - sa->added, ACTUN_SA_A_PAD) ||
+	    (sa->dir == ACTUN_SA_DIR_OUT &&
+	     nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id)) ||
+	    actun_nl_sa_put_stats(skb, sa))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int actun_nl_sa_fill(struct sk_buff *skb, struct actun_sa *sa,
+			    u32 portid, u32 seq, int flags, u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &actun_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, ACTUN_A_IFINDEX, sa->tunnel->adev->dev->ifindex) ||
+	    actun_nl_sa_put(skb, sa)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static void actun_nl_sa_notify(struct sk_buff *notify, struct actun_sa *sa,
+			       u8 cmd, struct genl_info *info)
+{
+	if (notify)
+		actun_nl_notify_commit(notify, info,
+				       actun_nl_sa_fill(notify, sa, info->snd_portid,
+							info->snd_seq, 0, cmd));
+}
+
+/**
+ * actun_nl_sa_expire_notify - tell listeners an SA reached a lifetime
+ * @sa: a linked SA (or one being unlinked: its device is still alive)
+ * @expiry: enum actun_sa_expiry
+ *
+ * Context: any; allocates atomically. A lost notification is reported to
+ * the group as ENOBUFS, as every lost actun event is.
+ */
+void actun_nl_sa_expire_notify(struct actun_sa *sa, u8 expiry)
+{
+	struct net *net = dev_net(sa->tunnel->adev->dev);
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&actun_nl_family, net, ACTUN_NLGRP_CONFIG))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	if (!skb || actun_nl_sa_fill(skb, sa, 0, 0, 0, ACTUN_CMD_SA_EXPIRE)) {
+		nlmsg_free(skb);
+		genl_set_err(&actun_nl_family, net, 0, ACTUN_NLGRP_CONFIG,
+			     -ENOBUFS);
+		return;
+	}
+	genlmsg_multicast_netns(&actun_nl_family, net, skb, 0,
+				ACTUN_NLGRP_CONFIG, GFP_ATOMIC);
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+static int actun_nl_sa_parse(struct genl_info *info, struct nlattr **tb)
+{
+	struct nlattr *nest = info->attrs[ACTUN_A_SA];
+
+	if (!nest) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing SA attributes");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ACTUN_A_SA);
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, ACTUN_SA_A_MAX, nest, actun_sa_policy,
+				info->extack);
+}
+
+/* The SA identity every request but a dump needs: direction and SPI. */
+static int actun_nl_sa_ident(struct nlattr **tb, struct nlattr *nest,
+			     u8 *dir, u32 *spi, struct netlink_ext_ack *extack)
+{
+	if (!tb[ACTUN_SA_A_DIR]) {
+		NL_SET_ERR_MSG_MOD(extack, "missing SA direction");
+		NL_SET_ERR_ATTR_MISS(extack, nest, ACTUN_SA_A_DIR);
+		return -EINVAL;
+	}
+	*dir = nla_get_u8(tb[ACTUN_SA_A_DIR]);
+	if (*dir != ACTUN_SA_DIR_IN && *dir != ACTUN_SA_DIR_OUT) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_DIR], "SA direction must be in or out");
+		return -EINVAL;
+	}
+	if (!tb[ACTUN_SA_A_SPI]) {
+		NL_SET_ERR_MSG_MOD(extack, "missing SPI");
+		NL_SET_ERR_ATTR_MISS(extack, nest, ACTUN_SA_A_SPI);
+		return -EINVAL;
+	}
+	*spi = nla_get_u32(tb[ACTUN_SA_A_SPI]);
+	if (*spi < ACTUN_SA_SPI_MIN) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_SPI], "SPIs 0-255 are reserved");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct {
+	u8 enc;
+	u8 keylen;
+} actun_nl_enc_keylen[] = {
+	{ ACTUN_SA_ENC_NULL, 0 },
+	{ ACTUN_SA_ENC_GCM_AES_128, 20 },
+	{ ACTUN_SA_ENC_GCM_AES_256, 36 },
+	{ ACTUN_SA_ENC_CBC_AES_128, 16 },
+	{ ACTUN_SA_ENC_CBC_AES_256, 32 },
+};
+
+static int actun_nl_sa_enc(struct nlattr **tb, struct nlattr *nest,
+			   struct actun_sa_config *cfg,
+			   struct netlink_ext_ack *extack)
+{
+	struct nlattr *key = tb[ACTUN_SA_A_ENC_KEY];
+	unsigned int i;
+
+	if (!tb[ACTUN_SA_A_ENC_ALG]) {
+		NL_SET_ERR_MSG_MOD(extack, "missing encryption transform");
+		NL_SET_ERR_ATTR_MISS(extack, nest, ACTUN_SA_A_ENC_ALG);
+		return -EINVAL;
+	}
+	cfg->enc = nla_get_u8(tb[ACTUN_SA_A_ENC_ALG]);
+	for (i = 0; i < ARRAY_SIZE(actun_nl_enc_keylen); i++)
+		if (actun_nl_enc_keylen[i].enc == cfg->enc)
+			break;
+	if (i == ARRAY_SIZE(actun_nl_enc_keylen)) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_ENC_ALG], "unknown encryption transform");
+		return -EINVAL;
+	}
+	if ((key ? nla_len(key) : 0) != actun_nl_enc_keylen[i].keylen) {
+		ACTUN_ERR_ATTR(extack, key ?: nest,
+			       "encryption key length does not fit the transform (bytes: gcm-aes-128 20 and gcm-aes-256 36, each with the 4-byte salt; cbc-aes-128 16; cbc-aes-256 32; null none)");
+		return -EINVAL;
+	}
+	cfg->enc_key = key ? nla_data(key) : NULL;
+	cfg->enc_keylen = key ? nla_len(key) : 0;
+	return 0;
+}
+
+static int actun_nl_sa_auth(struct nlattr **tb, struct nlattr *nest,
+			    struct actun_sa_config *cfg,
+			    struct netlink_ext_ack *extack)
+{
+	bool gcm = cfg->enc == ACTUN_SA_ENC_GCM_AES_128 ||
+		   cfg->enc == ACTUN_SA_ENC_GCM_AES_256;
+	struct nlattr *key = tb[ACTUN_SA_A_AUTH_KEY];
+	unsigned int want;
+
+	cfg->auth = tb[ACTUN_SA_A_AUTH_ALG] ?
+		    nla_get_u8(tb[ACTUN_SA_A_AUTH_ALG]) : ACTUN_SA_AUTH_NONE;
+	if (gcm && (cfg->auth != ACTUN_SA_AUTH_NONE || key)) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_AUTH_ALG] ?: key,
+			       "AES-GCM carries its own integrity check: no auth transform");
+		return -EINVAL;
+	}
+	if (gcm)
+		return 0;
+	if (cfg->auth != ACTUN_SA_AUTH_HMAC_SHA256 &&
+	    cfg->auth != ACTUN_SA_AUTH_HMAC_SHA1) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_AUTH_ALG] ?: nest,
+			       "cbc and null encryption need an auth transform: hmac-sha256 or hmac-sha1");
+		return -EINVAL;
+	}
+	want = cfg->auth == ACTUN_SA_AUTH_HMAC_SHA256 ? 32 : 20;
+	if (!key || nla_len(key) != want) {
+		ACTUN_ERR_ATTR(extack, key ?: nest,
+			       "integrity key length does not fit the transform (bytes: hmac-sha256 32, hmac-sha1 20)");
+		return -EINVAL;
+	}
+	cfg->auth_key = nla_data(key);
+	cfg->auth_keylen = nla_len(key);
+	return 0;
+}
+
+static int actun_nl_sa_encap(struct nlattr **tb, struct actun_sa_config *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *sport = tb[ACTUN_SA_A_ENCAP_SPORT];
+	struct nlattr *dport = tb[ACTUN_SA_A_ENCAP_DPORT];
+
+	if (!sport && !dport)
+		return 0;
+	if (!sport || !dport || !nla_get_u16(sport) || !nla_get_u16(dport)) {
+		ACTUN_ERR_ATTR(extack, sport ?: dport,
+			       "UDP encapsulation needs a non-zero source and destination port");
+		return -EINVAL;
+	}
+	cfg->encap = true;
+	cfg->sport = htons(nla_get_u16(sport));
+	cfg->dport = htons(nla_get_u16(dport));
+	return 0;
+}
+
+static u64 actun_nl_u64(struct nlattr *attr)
+{
+	return attr ? nla_get_u64(attr) : 0;
+}
+
+static int actun_nl_sa_limits(struct nlattr **tb, struct actun_sa_config *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *window = tb[ACTUN_SA_A_REPLAY_WINDOW];
+
+	cfg->replay_window = window ? nla_get_u32(window) : 0;
+	if (cfg->replay_window > ACTUN_SA_REPLAY_WINDOW_MAX) {
+		ACTUN_ERR_ATTR(extack, window, "replay window out of range (0-4096)");
+		return -ERANGE;
+	}
+	if (cfg->replay_window && cfg->dir != ACTUN_SA_DIR_IN) {
+		ACTUN_ERR_ATTR(extack, window, "a replay window belongs on an inbound SA");
+		return -EINVAL;
+	}
+	cfg->soft_bytes = actun_nl_u64(tb[ACTUN_SA_A_SOFT_BYTES]);
+	cfg->hard_bytes = actun_nl_u64(tb[ACTUN_SA_A_HARD_BYTES]);
+	cfg->soft_seconds = actun_nl_u64(tb[ACTUN_SA_A_SOFT_SECONDS]);
+	cfg->hard_seconds = actun_nl_u64(tb[ACTUN_SA_A_HARD_SECONDS]);
+	if ((cfg->hard_bytes && cfg->soft_bytes > cfg->hard_bytes) ||
+	    (cfg->hard_seconds && cfg->soft_seconds > cfg->hard_seconds)) {
+		NL_SET_ERR_MSG_MOD(extack, "a soft lifetime cannot exceed its hard lifetime");
+		return -EINVAL;
+	}
+	if (cfg->hard_seconds > S32_MAX / HZ) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_HARD_SECONDS], "lifetime in seconds too large");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int actun_nl_sa_config(struct nlattr **tb, struct nlattr *nest,
+			      struct actun_sa_config *cfg,
+			      struct netlink_ext_ack *extack)
+{
+	static const int read_only[] = {
+		ACTUN_SA_A_EXPIRED, ACTUN_SA_A_AGE, ACTUN_SA_A_SERVER_ID,
+		ACTUN_SA_A_STATS, ACTUN_SA_A_IFINDEX,
+	};
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(read_only); i++)
+		if (tb[read_only[i]]) {
+			ACTUN_ERR_ATTR(extack, tb[read_only[i]], "attribute is read-only");
+			return -EINVAL;
+		}
+	if (tb[ACTUN_SA_A_ESN]) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_ESN],
+			       "extended sequence numbers are not supported: anycast SAs run without ESN");
+		return -EOPNOTSUPP;
+	}
+	memset(cfg, 0, sizeof(*cfg));
+	err = actun_nl_sa_ident(tb, nest, &cfg->dir, &cfg->spi, extack);
+	if (!err)
+		err = actun_nl_sa_enc(tb, nest, cfg, extack);
+	if (!err)
+		err = actun_nl_sa_auth(tb, nest, cfg, extack);
+	if (!err)
+		err = actun_nl_sa_encap(tb, cfg, extack);
+	if (!err)
+		err = actun_nl_sa_limits(tb, cfg, extack);
+	return err;
+}
+
+/* The ipsec tunnel a request names; the caller holds the device lock. */
+static struct actun_tunnel *actun_nl_sa_tunnel(struct actun_dev *adev,
+					       struct nlattr **tb,
+					       struct nlattr *nest,
+					       struct netlink_ext_ack *extack)
+{
+	struct actun_tunnel *tunnel;
+
+	tunnel = actun_nl_find_tunnel(adev, tb[ACTUN_SA_A_TUNNEL_ID],
+				      tb[ACTUN_SA_A_TUNNEL_NAME], nest,
+				      ACTUN_SA_A_TUNNEL_NAME, extack);
+	if (!IS_ERR(tunnel) && tunnel->mode != ACTUN_MODE_IPSEC) {
+		NL_SET_ERR_MSG_MOD(extack, "SAs belong to ipsec tunnels; this is a gre tunnel");
+		return ERR_PTR(-EINVAL);
+	}
+	return tunnel;
+}
+
+static int actun_nl_sa_new_locked(struct actun_dev *adev, struct nlattr **tb,
+				  struct actun_sa *sa, struct genl_info *info,
+				  struct sk_buff *notify)
+{
+	struct nlattr *nest = info->attrs[ACTUN_A_SA];
+	const struct actun_tunnel_params *p;
+	struct actun_tunnel *tunnel;
+	int err;
+
+	tunnel = actun_nl_sa_tunnel(adev, tb, nest, info->extack);
+	if (IS_ERR(tunnel))
+		return PTR_ERR(tunnel);
+	p = rcu_dereference_protected(tunnel->params,
+				      lockdep_is_held(&adev->lock));
+	if (sa->enc == ACTUN_SA_ENC_NULL && !p->allow_null) {
+		ACTUN_ERR_ATTR(info->extack, tb[ACTUN_SA_A_ENC_ALG],
+			       "null encryption needs the tunnel's explicit opt-in (allow-null)");
+		return -EPERM;
+	}
+	err = actun_sa_link(&actun_net(dev_net(adev->dev))->sa_in, tunnel, sa,
+			    info->extack);
+	if (err)
+		return err;
+	actun_net_changed(dev_net(adev->dev));
+	actun_nl_sa_notify(notify, sa, ACTUN_CMD_SA_NEW, info);
+	return 0;
+}
+
+int actun_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct actun_dev *adev = info->user_ptr[0];
+	struct nlattr *tb[ACTUN_SA_A_MAX + 1];
+	struct actun_sa_config cfg;
+	struct sk_buff *notify;
+	struct actun_sa *sa;
+	int err;
+
+	err = actun_nl_sa_parse(info, tb);
+	if (!err)
+		err = actun_nl_sa_config(tb, info->attrs[ACTUN_A_SA], &cfg,
+					 info->extack);
+	if (err)
+		return err;
+	sa = actun_sa_create(&cfg,
+			     READ_ONCE(actun_net(dev_net(adev->dev))->server_id),
+			     info->extack);
+	if (IS_ERR(sa))
+		return PTR_ERR(sa);
+	notify = actun_nl_notify_alloc(info);
+	if (IS_ERR(notify)) {
+		actun_sa_destroy_unpublished(sa);
+		return PTR_ERR(notify);
+	}
+	mutex_lock(&adev->lock);
+	err = actun_nl_sa_new_locked(adev, tb, sa, info, notify);
+	mutex_unlock(&adev->lock);
+	if (err) {
+		nlmsg_free(notify);
+		actun_sa_destroy_unpublished(sa);
+	}
+	return err;
+}
+
+/* The SA a DEL or GET names; the caller holds the device lock. */
+static struct actun_sa *actun_nl_sa_find(struct actun_dev *adev,
+					 struct nlattr **tb,
+					 struct genl_info *info)
+{
+	struct nlattr *nest = info->attrs[ACTUN_A_SA];
+	struct actun_tunnel *tunnel;
+	struct actun_sa *sa;
+	u8 dir;
+	u32 spi;
+	int err;
+
+	err = actun_nl_sa_ident(tb, nest, &dir, &spi, info->extack);
+	if (err)
+		return ERR_PTR(err);
+	tunnel = actun_nl_sa_tunnel(adev, tb, nest, info->extack);
+	if (IS_ERR(tunnel))
+		return ERR_CAST(tunnel);
+	sa = actun_sa_find(tunnel, dir, spi);
+	if (!sa) {
+		ACTUN_ERR_ATTR(info->extack, tb[ACTUN_SA_A_SPI],
+			       "the tunnel has no SA with this SPI in this direction");
+		return ERR_PTR(-ENOENT);
+	}
+	return sa;
+}
+
+int actun_nl_sa_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct actun_dev *adev = info->user_ptr[0];
+	struct nlattr *tb[ACTUN_SA_A_MAX + 1];
+	struct sk_buff *notify;
+	struct actun_sa *sa;
+	int err;
+
+	err = actun_nl_sa_parse(info, tb);
+	if (err)
+		return err;
+	notify = actun_nl_notify_alloc(info);
+	if (IS_ERR(notify))
+		return PTR_ERR(notify);
+	mutex_lock(&adev->lock);
+	sa = actun_nl_sa_find(adev, tb, info);
+	if (IS_ERR(sa)) {
+		err = PTR_ERR(sa);
+		nlmsg_free(notify);
+	} else {
+		actun_nl_sa_notify(notify, sa, ACTUN_CMD_SA_DEL, info);
+		actun_sa_unlink(&actun_net(dev_net(adev->dev))->sa_in, sa);
+		actun_net_changed(dev_net(adev->dev));
+	}
+	mutex_unlock(&adev->lock);
+	return err;
+}
+
+int actun_nl_sa_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct actun_dev *adev = info->user_ptr[0];
+	struct nlattr *tb[ACTUN_SA_A_MAX + 1];
+	struct sk_buff *reply;
+	struct actun_sa *sa;
+	int err;
+
+	err = actun_nl_sa_parse(info, tb);
+	if (err)
+		return err;
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	mutex_lock(&adev->lock);
+	sa = actun_nl_sa_find(adev, tb, info);
+	err = IS_ERR(sa) ? PTR_ERR(sa) :
+	      actun_nl_sa_fill(reply, sa, info->snd_portid, info->snd_seq, 0,
+			       ACTUN_CMD_SA_GET);
+	mutex_unlock(&adev->lock);
+	if (err) {
+		nlmsg_free(reply);
+		return err;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+/* ---- dump -------------------------------------------------------------- */
+
+/*
+ * cb->args: [0] ifindex, [1] the only tunnel (0: all), [2] tunnel id to
+ * resume at, [3] SAs of that tunnel already dumped, [4] set once the
+ * request was checked.
+ */
+static int actun_nl_sa_dump_check(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *tb[ACTUN_SA_A_MAX + 1];
+	struct nlattr *nest = info->attrs[ACTUN_A_SA];
+	struct actun_tunnel *tunnel;
+	struct actun_dev *adev;
+	int err = 0;
+
+	adev = actun_nl_get_dev(sock_net(skb->sk), info->attrs, cb->extack);
+	if (IS_ERR(adev))
+		return PTR_ERR(adev);
+	cb->args[0] = adev->dev->ifindex;
+	if (nest)
+		err = nla_parse_nested(tb, ACTUN_SA_A_MAX, nest,
+				       actun_sa_policy, cb->extack);
+	if (!err && nest &&
+	    (tb[ACTUN_SA_A_TUNNEL_ID] || tb[ACTUN_SA_A_TUNNEL_NAME])) {
+		mutex_lock(&adev->lock);
+		tunnel = actun_nl_sa_tunnel(adev, tb, nest, cb->extack);
+		if (IS_ERR(tunnel))
+			err = PTR_ERR(tunnel);
+		else
+			cb->args[1] = tunnel->id;
+		mutex_unlock(&adev->lock);
+	}
+	dev_put(adev->dev);
+	return err;
+}
+
+static int actun_nl_sa_dump_tunnel(struct sk_buff *skb,
+				   struct netlink_callback *cb,
+				   struct actun_tunnel *tunnel)
+{
+	struct actun_sa *sa;
+	long i = 0;
+
+	list_for_each_entry(sa, &tunnel->sas, tunnel_node) {
+		if (i++ < cb->args[3])
+			continue;
+		if (actun_nl_sa_fill(skb, sa, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				     ACTUN_CMD_SA_GET))
+			return -EMSGSIZE;
+		cb->args[3] = i;
+	}
+	return 0;
+}
+
+int actun_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct net *net = sock_net(skb->sk);
+	struct actun_tunnel *tunnel;
+	struct actun_dev *adev;
+	unsigned long id;
+	int err;
+
+	cb->seq = atomic_read(&actun_net(net)->generation);
+	if (!cb->args[4]) {
+		err = actun_nl_sa_dump_check(skb, cb);
+		if (err)
+			return err;
+		cb->args[4] = 1;
+		cb->args[2] = cb->args[1];
+	}
+	adev = actun_dev_get_by_index(net, cb->args[0]);
+	if (IS_ERR(adev))
+		return 0;
+	mutex_lock(&adev->lock);
+	id = cb->args[2];
+	xa_for_each_start(&adev->tunnels.by_id, id, tunnel, cb->args[2]) {
+		if (cb->args[1] && id != cb->args[1])
+			break;
+		if (tunnel->mode == ACTUN_MODE_IPSEC &&
+		    actun_nl_sa_dump_tunnel(skb, cb, tunnel))
+			break;
+		cb->args[2] = id + 1;
+		cb->args[3] = 0;
+	}
+	mutex_unlock(&adev->lock);
+	dev_put(adev->dev);
+	return skb->len;
+}
+
+/* ---- fleet identity and NAT-T socket ----------------------------------- */
+
+static int actun_nl_fleet_fill(struct sk_buff *skb, struct net *net,
+			       u32 portid, u32 seq, u8 cmd)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &actun_nl_family, 0, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, ACTUN_A_FLEET);
+	if (!nest || nla_put_u16(skb, ACTUN_FLEET_A_SERVER_ID,
+				 READ_ONCE(actun_net(net)->server_id))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+int actun_nl_fleet_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ACTUN_FLEET_A_MAX + 1];
+	struct net *net = genl_info_net(info);
+	struct sk_buff *notify;
+	int err;
+
+	if (!info->attrs[ACTUN_A_FLEET]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing fleet attributes");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ACTUN_A_FLEET);
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, ACTUN_FLEET_A_MAX, info->attrs[ACTUN_A_FLEET],
+			       actun_fleet_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[ACTUN_FLEET_A_SERVER_ID]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set: give a server id");
+		return -EINVAL;
+	}
+	notify = actun_nl_notify_alloc(info);
+	if (IS_ERR(notify))
+		return PTR_ERR(notify);
+	WRITE_ONCE(actun_net(net)->server_id,
+		   nla_get_u16(tb[ACTUN_FLEET_A_SERVER_ID]));
+	actun_net_changed(net);
+	if (notify)
+		actun_nl_notify_commit(notify, info,
+				       actun_nl_fleet_fill(notify, net,
+							   info->snd_portid,
+							   info->snd_seq,
+							   ACTUN_CMD_FLEET_SET));
+	return 0;
+}
+
+int actun_nl_fleet_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *reply;
+
+	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	if (actun_nl_fleet_fill(reply, genl_info_net(info), info->snd_portid,
+				info->snd_seq, ACTUN_CMD_FLEET_GET)) {
+		nlmsg_free(reply);
+		return -EMSGSIZE;
+	}
+	return genlmsg_reply(reply, info);
+}
+
+int actun_nl_socket_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct actun_dev *adev = info->user_ptr[0];
+
+	if (!info->attrs[ACTUN_A_SOCKET_FD]) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing socket file descriptor");
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ACTUN_A_SOCKET_FD);
+		return -EINVAL;
+	}
+	return actun_natt_attach(adev, nla_get_u32(info->attrs[ACTUN_A_SOCKET_FD]),
+				 info->extack);
+}
+
+int actun_nl_socket_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!actun_natt_detach(info->user_ptr[0])) {
+		NL_SET_ERR_MSG_MOD(info->extack, "the device has no socket attached");
+		return -ENOENT;
+	}
+	return 0;
+}
