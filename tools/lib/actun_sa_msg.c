@@ -277,7 +277,7 @@ static int parse_stats(struct nlattr *nest, struct actun_sa_stats *st)
 	if (nla_parse_nested(tb, ACTUN_SA_STATS_A_MAX, nest, NULL) < 0)
 		return -EBADMSG;
 	for (i = 0; i <= ACTUN_SA_STATS_A_MAX; i++) {
-		if (!val[i] || !tb[i])
+		if (!val[i] || !tb[i] || nla_len(tb[i]) == 0)	/* padding */
 			continue;
 		if (nla_len(tb[i]) != sizeof(uint64_t))
 			return -EBADMSG;

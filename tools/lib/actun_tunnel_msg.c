@@ -204,7 +204,8 @@ static int parse_stats(struct nlattr *nest, struct actun_tunnel_stats *st)
 	if (nla_parse_nested(tb, ACTUN_STATS_A_MAX, nest, NULL) < 0)
 		return -EBADMSG;
 	for (i = 0; i <= ACTUN_STATS_A_MAX; i++) {
-		if (!val[i] || !tb[i])
+		/* empty: padding, which kernels before ESP numbered 11 */
+		if (!val[i] || !tb[i] || nla_len(tb[i]) == 0)
 			continue;
 		if (nla_len(tb[i]) != sizeof(uint64_t))
 			return -EBADMSG;
