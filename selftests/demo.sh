@@ -19,7 +19,11 @@ EDGES=${EDGES:-2}
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '+ %s\n' "$*"; "$@"; }
 
-[[ -d /sys/module/actun ]] || insmod "${ACTUN_KO:-$ACTUN_REPO/kernel/actun.ko}"
+ko=${ACTUN_KO:-$ACTUN_REPO/kernel/actun.ko}
+if [[ ! -d /sys/module/actun ]]; then
+	for dep in $(modinfo -F depends "$ko" | tr , ' '); do modprobe "$dep"; done
+	insmod "$ko"
+fi
 
 # topo_link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair between two namespaces.
 source "$ACTUN_REPO/selftests/lib/topology.sh"

@@ -125,8 +125,17 @@ settle_rcu() {
 	return 1
 }
 
+# insmod_actun: load actun.ko and, first, the modules it needs.
+insmod_actun() {
+	local ko=${ACTUN_KO:-$ACTUN_REPO/kernel/actun.ko} dep
+	for dep in $(modinfo -F depends "$ko" | tr , ' '); do
+		modprobe "$dep" || return
+	done
+	insmod "$ko"
+}
+
 ensure_module() {
-	[[ -d /sys/module/actun ]] || insmod "${ACTUN_KO:-$ACTUN_REPO/kernel/actun.ko}"
+	[[ -d /sys/module/actun ]] || insmod_actun
 }
 
 # Print a plan line first; call finish at the end.

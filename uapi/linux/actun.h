@@ -47,7 +47,8 @@
  * @ACTUN_CMD_TUNNEL_SET: change mutable fields of a tunnel; notification too
  * @ACTUN_CMD_SA_NEW: install an ESP security association; notification too
  * @ACTUN_CMD_SA_DEL: delete an SA by (tunnel, direction, SPI); notification too
- * @ACTUN_CMD_SA_GET: get one SA (doit) or dump SAs (dumpit); keys are
+ * @ACTUN_CMD_SA_GET: get one SA (doit) or dump the SAs of one device,
+ *	optionally of one tunnel (dumpit; the device is required); keys are
  *	never returned
  * @ACTUN_CMD_SA_EXPIRE: notification only: an SA reached its soft lifetime
  *	(rekey now) or its hard lifetime (no longer used); carries
@@ -63,8 +64,9 @@
  *	the device consumes ESP arriving on it and leaves IKE (non-ESP
  *	marker) and NAT keepalives to the socket's owner. The device keeps the
  *	socket open until SOCKET_DETACH or its own deletion.
- * @ACTUN_CMD_SOCKET_DETACH: give the attached socket back, undoing the
- *	encapsulation hook
+ * @ACTUN_CMD_SOCKET_DETACH: release the device's reference to the
+ *	attached socket and undo the encapsulation hook; the socket then
+ *	delivers every datagram to its owner again
  */
 enum actun_cmd {
 	ACTUN_CMD_UNSPEC,
@@ -278,6 +280,9 @@ enum actun_sa_dir {
 	ACTUN_SA_DIR_UNSPEC,
 	ACTUN_SA_DIR_IN,
 	ACTUN_SA_DIR_OUT,
+
+	__ACTUN_SA_DIR_MAX,
+	ACTUN_SA_DIR_MAX = __ACTUN_SA_DIR_MAX - 1
 };
 
 /**
@@ -327,6 +332,9 @@ enum actun_sa_expiry {
 	ACTUN_SA_EXPIRY_NONE,
 	ACTUN_SA_EXPIRY_SOFT,
 	ACTUN_SA_EXPIRY_HARD,
+
+	__ACTUN_SA_EXPIRY_MAX,
+	ACTUN_SA_EXPIRY_MAX = __ACTUN_SA_EXPIRY_MAX - 1
 };
 
 /**
