@@ -26,6 +26,8 @@
 #define ACTUN_SA_SEQ_SOFT	(U32_MAX / 10 * 9)
 
 static struct workqueue_struct *actun_sa_wq;
+/* Its own cache, as tunnels have: /proc/slabinfo counts live SAs. */
+static struct kmem_cache *actun_sa_cache;
 
 static const struct rhashtable_params actun_sa_index_params = {
 	.key_len		= sizeof(u32),
@@ -148,7 +150,7 @@ static void actun_sa_free(struct actun_sa *sa)
 		crypto_free_aead(sa->aead);
 	kfree(sa->replay);
 	free_percpu(sa->stats);
-	kfree(sa);
+	kmem_cache_free(actun_sa_cache, sa);
 }
 
 static void actun_sa_free_work(struct work_struct *work)
@@ -227,7 +229,7 @@ struct actun_sa *actun_sa_create(const struct actun_sa_config *cfg,
 
 	if (WARN_ON_ONCE(!alg))
 		return ERR_PTR(-EINVAL);
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	sa = kmem_cache_zalloc(actun_sa_cache, GFP_KERNEL);
 	if (!sa)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&sa->tunnel_node);
@@ -567,14 +569,21 @@ void actun_sa_expire(struct actun_sa *sa, u8 expiry)
 }
 
 /**
- * actun_sa_init - create the workqueue SAs are freed on
+ * actun_sa_init - create the SA cache and the workqueue SAs are freed on
  *
  * Return: 0 or -ENOMEM.
  */
 int actun_sa_init(void)
 {
+	actun_sa_cache = KMEM_CACHE(actun_sa, 0);
+	if (!actun_sa_cache)
+		return -ENOMEM;
 	actun_sa_wq = alloc_workqueue("actun_sa", 0, 0);
-	return actun_sa_wq ? 0 : -ENOMEM;
+	if (!actun_sa_wq) {
+		kmem_cache_destroy(actun_sa_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -587,4 +596,5 @@ void actun_sa_exit(void)
 {
 	rcu_barrier();
 	destroy_workqueue(actun_sa_wq);
+	kmem_cache_destroy(actun_sa_cache);
 }
