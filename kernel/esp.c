@@ -5,10 +5,10 @@
  * to an ipsec tunnel, decapsulation of what the customer router sends, raw
  * (protocol 50) or in UDP (RFC 3948, natt.c).
  *
- * Explicit IVs: for GCM the 8 bytes are the 16-bit fleet server id and the
- * 48-bit per-server sequence number of the SA, so servers sharing one
- * replicated SA never reuse a nonce (Documentation/esp.md); for CBC they
- * are random.
+ * Explicit IVs: for GCM the 8 bytes are the 16-bit fleet server id, a
+ * 16-bit epoch new with each installation of the SA, and the 32-bit
+ * per-server sequence number, so servers sharing one replicated SA never
+ * reuse a nonce (Documentation/esp.md); for CBC they are random.
  *
  * Crypto may complete asynchronously (cryptd when the FPU is busy): each
  * packet then holds its SA, whose tunnel it holds, and the device, until
@@ -36,7 +36,7 @@
  * @sa: the SA, held
  * @adev: the device, held
  * @rt: transmit: the route to the remote, held
- * @saddr: transmit: outer source
+ * @saddr: outer source (of the packet received, or to send)
  * @daddr: transmit: outer destination, the tunnel's remote
  * @len: transmit: inner bytes, for the counters
  * @tos: transmit: outer TOS
@@ -108,9 +108,12 @@ static struct actun_esp_ctx *actun_esp_ctx_alloc(struct actun_sa *sa,
 /* Release what a packet held in crypto. */
 static void actun_esp_ctx_free(struct actun_esp_ctx *ctx)
 {
-	dev_put(ctx->adev->dev);
+	struct net_device *dev = ctx->adev->dev;
+
+	/* The device last: module unload waits for it, then for SA frees. */
 	actun_sa_put(ctx->sa);
 	kfree(ctx);
+	dev_put(dev);
 }
 
 /*
@@ -202,13 +205,16 @@ out:
 	actun_esp_ctx_free(ctx);
 }
 
+/* Asynchronous completions may come from any context: act as softirq. */
 static void actun_esp_tx_complete(struct crypto_async_request *base, int err)
 {
 	struct actun_esp_ctx *ctx = base->data;
 
 	if (err == -EINPROGRESS)
 		return;
+	local_bh_disable();
 	actun_esp_tx_done(ctx, err);
+	local_bh_enable();
 }
 
 /* Pad and trailer (RFC 4303 2.4-2.6); room for the ICV after them. */
@@ -242,7 +248,8 @@ static void actun_esp_write_header(struct actun_esp_ctx *ctx, u32 seq)
 	esph->seq_no = htonl(seq);
 	if (sa->enc == ACTUN_SA_ENC_GCM_AES_128 ||
 	    sa->enc == ACTUN_SA_ENC_GCM_AES_256)
-		put_unaligned_be64((u64)sa->server_id << 48 | seq, ctx->iv);
+		put_unaligned_be64((u64)sa->server_id << 48 |
+				   (u64)sa->epoch << 32 | seq, ctx->iv);
 	else
 		get_random_bytes(ctx->iv, sa->ivlen);
 	memcpy(esph->enc_data, ctx->iv, sa->ivlen);
@@ -337,8 +344,9 @@ static int actun_esp_encrypt(const struct actun_esp_tx *tx, struct sk_buff *skb)
 	if (!err) {
 		aead_request_set_callback(actun_esp_req(ctx), 0,
 					  actun_esp_tx_complete, ctx);
+		/* Without CRYPTO_TFM_REQ_MAY_BACKLOG, -EBUSY is a refusal. */
 		err = crypto_aead_encrypt(actun_esp_req(ctx));
-		if (err == -EINPROGRESS || err == -EBUSY)
+		if (err == -EINPROGRESS)
 			return -1;
 	}
 	actun_esp_tx_done(ctx, err);
@@ -419,10 +427,16 @@ netdev_tx_t actun_esp_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 		return NETDEV_TX_OK;
 	}
 	segs = skb_gso_segment(skb, 0);
-	if (IS_ERR_OR_NULL(segs)) {
+	if (IS_ERR(segs)) {
 		ip_rt_put(tx.rt);
 		reason = ACTUN_DROP_TX_NOMEM;
 		goto drop;
+	}
+	if (!segs) {
+		/* Nothing to segment after all. */
+		actun_esp_xmit_one(&tx, skb);
+		ip_rt_put(tx.rt);
+		return NETDEV_TX_OK;
 	}
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
@@ -457,23 +471,49 @@ static int actun_esp_strip(struct actun_esp_ctx *ctx)
 	struct sk_buff *skb = ctx->skb;
 	unsigned int hlen = ACTUN_ESP_HLEN + sa->ivlen;
 	unsigned int elen = skb->len - hlen - sa->icvlen;
-	u8 trail[2], pad[255];
-	int i;
+	unsigned int off, i, n;
+	u8 trail[2], pad[16];
 
 	if (skb_copy_bits(skb, skb->len - sa->icvlen - 2, trail, 2))
 		return -EINVAL;
-	if (trail[0] + 2 > elen ||
-	    skb_copy_bits(skb, skb->len - sa->icvlen - 2 - trail[0], pad,
-			  trail[0]))
+	if (trail[0] + 2 > elen)
 		return -EINVAL;
-	for (i = 0; i < trail[0]; i++)
-		if (pad[i] != i + 1)
+	/* Padding must be 1, 2, 3, ... (RFC 4303 2.4). */
+	off = skb->len - sa->icvlen - 2 - trail[0];
+	for (i = 0; i < trail[0]; i += n) {
+		unsigned int j;
+
+		n = min_t(unsigned int, trail[0] - i, sizeof(pad));
+		if (skb_copy_bits(skb, off + i, pad, n))
 			return -EINVAL;
+		for (j = 0; j < n; j++)
+			if (pad[j] != i + j + 1)
+				return -EINVAL;
+	}
 	if (pskb_trim(skb, skb->len - sa->icvlen - 2 - trail[0]))
 		return -ENOMEM;
 	__skb_pull(skb, hlen);
 	skb_reset_network_header(skb);
 	return trail[1];
+}
+
+/*
+ * The customer's NAT may map it to a new port: follow it, but only for a
+ * packet from the tunnel's remote that is newer than any before, so that
+ * a replayed capture sent from elsewhere cannot divert the tunnel.
+ */
+static void actun_esp_follow_port(struct actun_esp_ctx *ctx,
+				  struct actun_tunnel *tunnel)
+{
+	const struct actun_tunnel_params *p = rcu_dereference(tunnel->params);
+	struct actun_sa *sa = ctx->sa;
+
+	if (ctx->seq <= READ_ONCE(sa->rx_top))
+		return;
+	WRITE_ONCE(sa->rx_top, ctx->seq);
+	if (ctx->natt_sport && ctx->saddr == p->remote &&
+	    READ_ONCE(tunnel->natt_dport) != ctx->natt_sport)
+		WRITE_ONCE(tunnel->natt_dport, ctx->natt_sport);
 }
 
 static void actun_esp_rx_finish(struct actun_esp_ctx *ctx)
@@ -504,8 +544,7 @@ static void actun_esp_rx_finish(struct actun_esp_ctx *ctx)
 					 ACTUN_DROP_RX_EXPIRED);
 	actun_counters_add2(ctx->sa->stats, ACTUN_SC_PACKETS, 1,
 			    ACTUN_SC_BYTES, skb->len);
-	if (ctx->natt_sport && READ_ONCE(tunnel->natt_dport) != ctx->natt_sport)
-		WRITE_ONCE(tunnel->natt_dport, ctx->natt_sport);
+	actun_esp_follow_port(ctx, tunnel);
 	skb_scrub_packet(skb, false);
 	skb->ip_summed = CHECKSUM_NONE;
 	actun_deliver(ctx->adev, tunnel, skb, ctx->outer_tos);
@@ -537,7 +576,9 @@ static void actun_esp_rx_complete(struct crypto_async_request *base, int err)
 
 	if (err == -EINPROGRESS)
 		return;
+	local_bh_disable();
 	actun_esp_rx_done(ctx, err);
+	local_bh_enable();
 }
 
 /* Why a packet cannot be an ESP packet of @sa, or -1 if it may be. */
@@ -604,6 +645,8 @@ void actun_esp_rcv(struct actun_sa *sa, struct sk_buff *skb, __be16 natt_sport)
 	reason = actun_esp_rx_check(sa, skb, seq, &sc);
 	if (reason >= 0)
 		return actun_esp_rx_reject(sa, adev, skb, sc, reason);
+	/* The input route may not outlive this softirq; it is not needed. */
+	skb_dst_drop(skb);
 	nfrags = skb_cow_data(skb, 0, &trailer);
 	if (nfrags < 0 || !actun_sa_hold(sa))
 		goto nomem;
@@ -618,6 +661,7 @@ void actun_esp_rcv(struct actun_sa *sa, struct sk_buff *skb, __be16 natt_sport)
 	ctx->seq = seq;
 	ctx->outer_tos = outer_tos;
 	ctx->natt_sport = natt_sport;
+	ctx->saddr = ip_hdr(skb)->saddr;
 	skb_copy_bits(skb, ACTUN_ESP_HLEN, ctx->iv, sa->ivlen);
 	err = actun_esp_set_crypt(ctx, nfrags,
 				  skb->len - ACTUN_ESP_HLEN - sa->ivlen);
@@ -626,7 +670,7 @@ void actun_esp_rcv(struct actun_sa *sa, struct sk_buff *skb, __be16 natt_sport)
 	aead_request_set_callback(actun_esp_req(ctx), 0, actun_esp_rx_complete,
 				  ctx);
 	err = crypto_aead_decrypt(actun_esp_req(ctx));
-	if (err == -EINPROGRESS || err == -EBUSY)
+	if (err == -EINPROGRESS)
 		return;
 	actun_esp_rx_done(ctx, err);
 	return;

@@ -9,8 +9,10 @@
  */
 
 #include <linux/file.h>
+#include <linux/icmp.h>
 #include <linux/net.h>
 #include <linux/udp.h>
+#include <net/route.h>
 #include <net/sock.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
@@ -60,8 +62,17 @@ static int actun_esp4_cb(struct sk_buff *skb, int err)
 	return 1;
 }
 
+/*
+ * ICMP about ESP this host sent: learn the path MTU, so that transmit,
+ * which fits packets into what the route to the remote allows, stops
+ * sending what does not get through. Then let xfrm see the error too.
+ */
 static int actun_esp4_err(struct sk_buff *skb, u32 info)
 {
+	const struct icmphdr *icmph = icmp_hdr(skb);
+
+	if (icmph->type == ICMP_DEST_UNREACH && icmph->code == ICMP_FRAG_NEEDED)
+		ipv4_update_pmtu(skb, dev_net(skb->dev), info, 0, IPPROTO_ESP);
 	return -ENOENT;
 }
 
@@ -127,6 +138,11 @@ static int actun_natt_check(struct socket *sock, struct net *net,
 		NL_SET_ERR_MSG_MOD(extack, "the socket already carries an encapsulation (UDP_ENCAP or another device)");
 		return -EBUSY;
 	}
+	/* GRO would hand over several ESP packets as one. */
+	if (udp_test_bit(GRO_ENABLED, sk)) {
+		NL_SET_ERR_MSG_MOD(extack, "the socket has UDP_GRO on");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -158,6 +174,8 @@ int actun_natt_attach(struct actun_dev *adev, int fd,
 		return err;
 	}
 	mutex_lock(&actun_natt_lock);
+	/* Against the owner's setsockopt() between the check and the setup. */
+	lock_sock(sock->sk);
 	err = actun_natt_check(sock, dev_net(adev->dev), extack);
 	if (!err && (adev->encap_sock || READ_ONCE(adev->dead))) {
 		NL_SET_ERR_MSG_MOD(extack, "the device already has a socket (detach it first) or is being deleted");
@@ -167,6 +185,7 @@ int actun_natt_attach(struct actun_dev *adev, int fd,
 		setup_udp_tunnel_sock(dev_net(adev->dev), sock, &cfg);
 		adev->encap_sock = sock;
 	}
+	release_sock(sock->sk);
 	mutex_unlock(&actun_natt_lock);
 	if (err)
 		sockfd_put(sock);

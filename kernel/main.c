@@ -57,17 +57,31 @@ static void __net_exit actun_net_exit_batch(struct list_head *net_list)
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
 
-	list_for_each_entry(net, net_list, exit_list) {
+	list_for_each_entry(net, net_list, exit_list)
 		actun_endpoints_destroy(&actun_net(net)->gre);
-		actun_sa_index_destroy(&actun_net(net)->sa_in);
-	}
 }
 
-static struct pernet_operations actun_net_ops = {
+/* Runs after every device of the namespace is gone, veths included. */
+static void __net_exit actun_net_exit(struct net *net)
+{
+	actun_sa_index_destroy(&actun_net(net)->sa_in);
+}
+
+/*
+ * Two sets of pernet operations: the devices go with the device exits, but
+ * the inbound SA index is read by a global handler (xfrm4) for as long as
+ * any device of the namespace can receive, so it goes with the subsystem
+ * exits, which run after all device exits.
+ */
+static struct pernet_operations actun_net_subsys_ops = {
 	.init = actun_net_init,
-	.exit_batch = actun_net_exit_batch,
+	.exit = actun_net_exit,
 	.id   = &actun_net_id,
 	.size = sizeof(struct actun_net),
+};
+
+static struct pernet_operations actun_net_ops = {
+	.exit_batch = actun_net_exit_batch,
 };
 
 static int __init actun_init(void)
@@ -83,9 +97,12 @@ static int __init actun_init(void)
 	err = actun_sa_init();
 	if (err)
 		goto err_route_cache;
-	err = register_pernet_device(&actun_net_ops);
+	err = register_pernet_subsys(&actun_net_subsys_ops);
 	if (err)
 		goto err_sa;
+	err = register_pernet_device(&actun_net_ops);
+	if (err)
+		goto err_subsys;
 	err = actun_device_init();
 	if (err)
 		goto err_pernet;
@@ -105,6 +122,8 @@ err_device:
 	actun_device_exit();
 err_pernet:
 	unregister_pernet_device(&actun_net_ops);
+err_subsys:
+	unregister_pernet_subsys(&actun_net_subsys_ops);
 err_sa:
 	actun_sa_exit();
 err_route_cache:
@@ -120,6 +139,7 @@ static void __exit actun_exit(void)
 	actun_esp_input_exit();
 	actun_device_exit();
 	unregister_pernet_device(&actun_net_ops);
+	unregister_pernet_subsys(&actun_net_subsys_ops);
 	actun_sa_exit();
 	actun_route_cache_exit();
 	actun_tunnel_cache_exit();

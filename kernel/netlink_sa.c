@@ -21,7 +21,8 @@
 const struct nla_policy actun_sa_policy[ACTUN_SA_A_MAX + 1] = {
 	[ACTUN_SA_A_TUNNEL_ID]		= { .type = NLA_U32 },
 	[ACTUN_SA_A_SPI]		= { .type = NLA_U32 },
-	[ACTUN_SA_A_DIR]		= { .type = NLA_U8 },
+	[ACTUN_SA_A_DIR]		= NLA_POLICY_RANGE(NLA_U8, ACTUN_SA_DIR_IN,
+							   ACTUN_SA_DIR_OUT),
 	[ACTUN_SA_A_TUNNEL_NAME]	= { .type = NLA_NUL_STRING },
 	[ACTUN_SA_A_ENC_ALG]		= { .type = NLA_U8 },
 	[ACTUN_SA_A_ENC_KEY]		= { .type = NLA_BINARY,
@@ -43,6 +44,7 @@ const struct nla_policy actun_sa_policy[ACTUN_SA_A_MAX + 1] = {
 	[ACTUN_SA_A_SERVER_ID]		= { .type = NLA_U16 },
 	[ACTUN_SA_A_STATS]		= { .type = NLA_NESTED },
 	[ACTUN_SA_A_IFINDEX]		= { .type = NLA_U32 },
+	[ACTUN_SA_A_EPOCH]		= { .type = NLA_U16 },
 };
 
 const struct nla_policy actun_fleet_policy[ACTUN_FLEET_A_MAX + 1] = {
@@ -101,7 +103,8 @@ static int actun_nl_sa_put(struct sk_buff *skb, struct actun_sa *sa)
 	    nla_put_u64_64bit(skb, ACTUN_SA_A_AGE,
 			      ktime_get_seconds() - sa->added, ACTUN_SA_A_PAD) ||
 	    (sa->dir == ACTUN_SA_DIR_OUT &&
-	     nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id)) ||
+	     (nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id) ||
+	      nla_put_u16(skb, ACTUN_SA_A_EPOCH, sa->epoch))) ||
 	    actun_nl_sa_put_stats(skb, sa))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -316,17 +319,34 @@ static int actun_nl_sa_limits(struct nlattr **tb, struct actun_sa_config *cfg,
 		ACTUN_ERR_ATTR(extack, window, "a replay window belongs on an inbound SA");
 		return -EINVAL;
 	}
+	if (tb[ACTUN_SA_A_EPOCH]) {
+		if (cfg->dir != ACTUN_SA_DIR_OUT) {
+			ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_EPOCH], "an IV epoch belongs on an outbound SA");
+			return -EINVAL;
+		}
+		cfg->epoch = nla_get_u16(tb[ACTUN_SA_A_EPOCH]);
+		cfg->has_epoch = true;
+	}
 	cfg->soft_bytes = actun_nl_u64(tb[ACTUN_SA_A_SOFT_BYTES]);
 	cfg->hard_bytes = actun_nl_u64(tb[ACTUN_SA_A_HARD_BYTES]);
 	cfg->soft_seconds = actun_nl_u64(tb[ACTUN_SA_A_SOFT_SECONDS]);
 	cfg->hard_seconds = actun_nl_u64(tb[ACTUN_SA_A_HARD_SECONDS]);
-	if ((cfg->hard_bytes && cfg->soft_bytes > cfg->hard_bytes) ||
-	    (cfg->hard_seconds && cfg->soft_seconds > cfg->hard_seconds)) {
-		NL_SET_ERR_MSG_MOD(extack, "a soft lifetime cannot exceed its hard lifetime");
+	if (cfg->hard_bytes && cfg->soft_bytes > cfg->hard_bytes) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_SOFT_BYTES],
+			       "a soft lifetime cannot exceed its hard lifetime");
 		return -EINVAL;
 	}
-	if (cfg->hard_seconds > S32_MAX / HZ) {
-		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_HARD_SECONDS], "lifetime in seconds too large");
+	if (cfg->hard_seconds && cfg->soft_seconds > cfg->hard_seconds) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_SOFT_SECONDS],
+			       "a soft lifetime cannot exceed its hard lifetime");
+		return -EINVAL;
+	}
+	if (cfg->hard_seconds > ACTUN_SA_SECONDS_MAX ||
+	    cfg->soft_seconds > ACTUN_SA_SECONDS_MAX) {
+		ACTUN_ERR_ATTR(extack, cfg->hard_seconds > ACTUN_SA_SECONDS_MAX ?
+			       tb[ACTUN_SA_A_HARD_SECONDS] :
+			       tb[ACTUN_SA_A_SOFT_SECONDS],
+			       "lifetime in seconds too large (at most 7776000, 90 days)");
 		return -ERANGE;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 
 #include <crypto/aead.h>
 #include <crypto/authenc.h>
+#include <linux/random.h>
 #include <linux/rhashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -176,7 +177,7 @@ void actun_sa_put(struct actun_sa *sa)
 
 static struct actun_replay *actun_replay_alloc(u32 window)
 {
-	u32 size = round_up(window, BITS_PER_LONG);
+	u32 size = roundup_pow_of_two(max_t(u32, window, BITS_PER_LONG));
 	struct actun_replay *r;
 
 	r = kzalloc(struct_size(r, bits, BITS_TO_LONGS(size)), GFP_KERNEL);
@@ -241,6 +242,7 @@ struct actun_sa *actun_sa_create(const struct actun_sa_config *cfg,
 	sa->dir = cfg->dir;
 	actun_sa_set_alg(sa, alg);
 	sa->server_id = server_id;
+	sa->epoch = cfg->has_epoch ? cfg->epoch : get_random_u16();
 	sa->encap = cfg->encap;
 	sa->sport = cfg->sport;
 	sa->dport = cfg->dport;
@@ -322,6 +324,7 @@ static void actun_sa_arm(struct actun_sa *sa)
 		return;
 	now = ktime_get_seconds();
 	at += sa->added;
+	/* Lifetimes are at most ACTUN_SA_SECONDS_MAX: no overflow here. */
 	mod_timer(&sa->timer, jiffies + (at > now ? (at - now) * HZ : 0));
 }
 
@@ -359,23 +362,27 @@ int actun_sa_link(struct actun_sa_index *index, struct actun_tunnel *tunnel,
 		NL_SET_ERR_MSG_MOD(extack, "the tunnel already holds the maximum number of SAs (512)");
 		return -ENOSPC;
 	}
-	if (sa->dir == ACTUN_SA_DIR_OUT) {
-		if (actun_sa_find(tunnel, ACTUN_SA_DIR_OUT, sa->spi)) {
-			NL_SET_ERR_MSG_MOD(extack, "the tunnel already has an outbound SA with this SPI");
-			return -EEXIST;
-		}
-	} else {
+	if (sa->dir == ACTUN_SA_DIR_OUT &&
+	    actun_sa_find(tunnel, ACTUN_SA_DIR_OUT, sa->spi)) {
+		NL_SET_ERR_MSG_MOD(extack, "the tunnel already has an outbound SA with this SPI");
+		return -EEXIST;
+	}
+	/* Receive may find an inbound SA as soon as it is in the index. */
+	kref_get(&tunnel->refcount);
+	sa->tunnel = tunnel;
+	if (sa->dir == ACTUN_SA_DIR_IN) {
 		mutex_lock(&index->lock);
 		err = rhashtable_lookup_insert_fast(&index->table, &sa->in_node,
 						    actun_sa_index_params);
 		mutex_unlock(&index->lock);
-		if (err == -EEXIST)
-			NL_SET_ERR_MSG_MOD(extack, "an inbound SA with this SPI already exists in the network namespace");
-		if (err)
+		if (err) {
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG_MOD(extack, "an inbound SA with this SPI already exists in the network namespace");
+			sa->tunnel = NULL;
+			actun_tunnel_put(tunnel);
 			return err;
+		}
 	}
-	kref_get(&tunnel->refcount);
-	sa->tunnel = tunnel;
 	list_add_tail(&sa->tunnel_node, &tunnel->sas);
 	tunnel->sa_count++;
 	if (sa->dir == ACTUN_SA_DIR_OUT)

@@ -25,6 +25,8 @@ struct net;
 /* Largest explicit IV (CBC) and ICV (GCM, HMAC-SHA2-256-128). */
 #define ACTUN_ESP_IV_MAX	16
 #define ACTUN_ESP_ICV_MAX	16
+/* Longest time lifetime: 90 days, far beyond any rekey interval. */
+#define ACTUN_SA_SECONDS_MAX	(90 * 24 * 3600)
 
 /**
  * enum actun_sa_counter - per-SA counters, in the order of the
@@ -45,7 +47,7 @@ enum actun_sa_counter {
 /**
  * struct actun_replay - sliding anti-replay window (RFC 4303 3.4.3)
  * @lock: serialises checks that update the window
- * @size: window size in packets, a multiple of BITS_PER_LONG
+ * @size: bits in @bits, a power of two no smaller than the window
  * @top: highest sequence number accepted so far
  * @bits: bit (seq % @size) is set when seq, within the window, was seen
  */
@@ -70,6 +72,8 @@ struct actun_replay {
  * @sport: UDP source port, network order
  * @dport: UDP destination port, network order
  * @replay_window: 0 or the window size
+ * @epoch: outbound GCM IV epoch
+ * @has_epoch: @epoch was given; else a random one is drawn
  * @soft_bytes: lifetime limits, 0 for none
  * @hard_bytes: see @soft_bytes
  * @soft_seconds: see @soft_bytes
@@ -88,6 +92,9 @@ struct actun_sa_config {
 	__be16 sport;
 	__be16 dport;
 	u32 replay_window;
+	u16 epoch;
+	bool has_epoch;
+	u32 rx_top;
 	u64 soft_bytes;
 	u64 hard_bytes;
 	u64 soft_seconds;
@@ -109,6 +116,7 @@ struct actun_sa_config {
  * @align: the ESP payload (with pad length and next header) is padded to
  *	a multiple of this
  * @server_id: outbound: the fleet server id in the first 16 bits of IVs
+ * @epoch: outbound: the next 16 bits of IVs, new for each installation
  * @encap: ESP in UDP
  * @sport: UDP source port, network order
  * @dport: UDP destination port, network order
@@ -116,6 +124,8 @@ struct actun_sa_config {
  * @seq: outbound: the last sequence number used
  * @replay: inbound: the anti-replay window, or NULL when off
  * @replay_window: its size as configured (0 when off)
+ * @rx_top: inbound: the highest sequence number authenticated, window or
+ *	not (only a newer packet may move the tunnel's NAT-T port)
  * @soft_bytes: lifetime limits, 0 for none
  * @hard_bytes: see @soft_bytes
  * @soft_seconds: see @soft_bytes
@@ -142,6 +152,7 @@ struct actun_sa {
 	u8 icvlen;
 	u8 align;
 	u16 server_id;
+	u16 epoch;
 	bool encap;
 	__be16 sport;
 	__be16 dport;
@@ -149,6 +160,7 @@ struct actun_sa {
 	atomic64_t seq;
 	struct actun_replay *replay;
 	u32 replay_window;
+	u32 rx_top;
 	u64 soft_bytes;
 	u64 hard_bytes;
 	u64 soft_seconds;

@@ -371,6 +371,11 @@ enum actun_sa_expiry {
  * @ACTUN_SA_A_AGE: u64, seconds since the SA was installed; read-only
  * @ACTUN_SA_A_SERVER_ID: u16, outbound, read-only: the fleet server id the
  *	SA's explicit IVs carry (fixed when the SA is installed)
+ * @ACTUN_SA_A_EPOCH: u16, outbound: the middle 16 bits of every GCM
+ *	explicit IV (server id || epoch || sequence number). A server that
+ *	installs again an SA it has already sent with (after a restart) must
+ *	give a new epoch, since its sequence numbers start again at 1; random
+ *	when not given. Replies carry the value in use.
  * @ACTUN_SA_A_STATS: nest of enum actun_sa_stats_attr; read-only
  * @ACTUN_SA_A_IFINDEX: u32, the device; read-only
  * @ACTUN_SA_A_PAD: padding for 64-bit attributes
@@ -399,6 +404,7 @@ enum actun_sa_attr {
 	ACTUN_SA_A_STATS,
 	ACTUN_SA_A_IFINDEX,
 	ACTUN_SA_A_PAD,
+	ACTUN_SA_A_EPOCH,
 
 	__ACTUN_SA_A_MAX,
 	ACTUN_SA_A_MAX = __ACTUN_SA_A_MAX - 1
