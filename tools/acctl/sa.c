@@ -21,7 +21,7 @@ static void sa_usage(FILE *fp)
 	fprintf(fp,
 "Usage: acctl sa add tunnel NAME dir { in | out } spi SPI enc ENC [ key HEX ]\n"
 "                    [ auth AUTH key HEX ] [ encap udp sport PORT dport PORT ]\n"
-"                    [ replay-window N ] [ esn ] [ dev DEV ]\n"
+"                    [ replay-window N ] [ epoch N ] [ esn ] [ dev DEV ]\n"
 "                    [ lifetime-bytes N ] [ lifetime-seconds N ]\n"
 "                    [ soft-lifetime-bytes N ] [ soft-lifetime-seconds N ]\n"
 "       acctl sa del tunnel NAME dir { in | out } spi SPI [ dev DEV ]\n"
@@ -50,7 +50,10 @@ static void sa_usage(FILE *fp)
 "        default, as anycast needs) to 4096. lifetime-*: hard limits in bytes\n"
 "        or seconds after which the SA is no longer used, 0 (the default) for\n"
 "        none; soft-lifetime-*: when rekeying is due (default: 90%% of the\n"
-"        hard limit). esn: extended sequence numbers, which the kernel refuses.\n"
+"        hard limit). epoch: outbound GCM only, the middle 16 bits of every\n"
+"        IV (server-id, epoch, sequence number); give a new one when a server\n"
+"        installs an SA again that it already sent with; random by default.\n"
+"        esn: extended sequence numbers, which the kernel refuses.\n"
 "\n"
 "show lists the SAs of tunnel NAME, of DEV, or of every actun device, with\n"
 "-s their counters; dir and spi narrow the list. It is the default command.\n"
@@ -85,6 +88,7 @@ enum kw_kind {
 	KW_KEY,		/* hex, for the enc or auth right before */
 	KW_ENCAP,	/* "udp" */
 	KW_PORT,	/* u16, after encap udp */
+	KW_U16,		/* number */
 	KW_U32,		/* number */
 	KW_U64,		/* number */
 	KW_FLAG,	/* no value */
@@ -128,6 +132,8 @@ static const struct sa_kw {
 	{ "replay-window", S_ADD, 0, KW_U32, ACTUN_SA_A_REPLAY_WINDOW,
 	  OFF(replay_window), "replay-window must be a number" },
 	{ "esn", S_ADD, 0, KW_FLAG, ACTUN_SA_A_ESN, 0, NULL },
+	{ "epoch", S_ADD, 0, KW_U16, ACTUN_SA_A_EPOCH, OFF(epoch),
+	  "epoch must be a number from 0 to 65535" },
 	{ "lifetime-bytes", S_ADD, 0, KW_U64, ACTUN_SA_A_HARD_BYTES,
 	  OFF(hard_bytes), "lifetime-bytes must be a number" },
 	{ "lifetime-seconds", S_ADD, 0, KW_U64, ACTUN_SA_A_HARD_SECONDS,
@@ -252,6 +258,10 @@ static int parse_kw(struct sa_req *req, const struct sa_kw *kw, char *arg)
 			return invarg(kw->why, arg);
 		return 0;
 	case KW_PORT:
+		if (get_u16((uint16_t *)field, arg))
+			return invarg(kw->why, arg);
+		break;
+	case KW_U16:
 		if (get_u16((uint16_t *)field, arg))
 			return invarg(kw->why, arg);
 		break;
@@ -416,6 +426,8 @@ void sa_print(struct acctl *ac, const struct actun_sa *sa)
 	if (actun_sa_has(sa, ACTUN_SA_A_SERVER_ID))
 		print_uint(jw, PRINT_ANY, "server_id", " server-id %u",
 			   sa->server_id);
+	if (actun_sa_has(sa, ACTUN_SA_A_EPOCH))
+		print_uint(jw, PRINT_ANY, "epoch", " epoch %u", sa->epoch);
 	/* text: soft/hard pairs; JSON: the four typed members */
 	print_u64(jw, PRINT_JSON, "soft_bytes", NULL, sa->soft_bytes);
 	print_u64(jw, PRINT_JSON, "hard_bytes", NULL, sa->hard_bytes);

@@ -489,6 +489,7 @@ struct actun_sa_stats {
  * @expired: read-only, enum actun_sa_expiry
  * @age: read-only, seconds since the SA was installed
  * @server_id: read-only, outbound: the fleet server id its IVs carry
+ * @epoch: outbound: ACTUN_SA_A_EPOCH, the IV epoch of this installation
  * @ifindex: read-only: the device (ACTUN_SA_A_IFINDEX, else the
  *	top-level ACTUN_A_IFINDEX of the message), 0 when unknown
  * @stats: read-only, ACTUN_SA_A_STATS
@@ -520,6 +521,7 @@ struct actun_sa {
 	uint8_t expired;
 	uint64_t age;
 	uint16_t server_id;
+	uint16_t epoch;
 	uint32_t ifindex;
 	struct actun_sa_stats stats;
 };

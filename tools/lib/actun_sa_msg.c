@@ -66,6 +66,7 @@ static const struct sa_field fields[] = {
 	RO(EXPIRED,		F_U8,	expired),
 	RO(AGE,			F_U64,	age),
 	RO(SERVER_ID,		F_U16,	server_id),
+	FIELD(EPOCH,		F_U16,	epoch),
 	RO(IFINDEX,		F_U32,	ifindex),
 };
 
