@@ -123,8 +123,8 @@ static int dh_check_encoding(const struct dh_group_info *g, struct chunk v)
 /*
  * An EVP_PKEY from a public value in IKE's encoding and, if @priv is not
  * empty, a private value. A public value that OpenSSL refuses to import
- * or to validate is a point not on the curve (or, for MODP, an element
- * outside the prime-order subgroup).
+ * or to validate is a point not on the curve or, for MODP, an element
+ * outside the prime-order subgroup: DH_ERR_GROUP.
  */
 static int dh_pkey_from(const struct dh_group_info *g, struct chunk pub,
 			struct chunk priv, EVP_PKEY **pkey)
@@ -161,7 +161,7 @@ static int dh_pkey_from(const struct dh_group_info *g, struct chunk pub,
 	ctx = EVP_PKEY_CTX_new_from_name(NULL, g->type, NULL);
 	if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0)
 		goto out;
-	err = g->ecp ? DH_ERR_CURVE : DH_ERR_RANGE;
+	err = DH_ERR_GROUP;
 	if (EVP_PKEY_fromdata(ctx, pkey, priv.len ? EVP_PKEY_KEYPAIR :
 			      EVP_PKEY_PUBLIC_KEY, params) <= 0)
 		goto out;

@@ -27,7 +27,9 @@ enum ike_dh_group {
 #define DH_ERR_LENGTH	(-EMSGSIZE)	/* not the group's length */
 #define DH_ERR_ZERO	(-EDOM)		/* all zero */
 #define DH_ERR_RANGE	(-ERANGE)	/* MODP: not in [2, p-2]; ECP: x or y >= p */
-#define DH_ERR_CURVE	(-EILSEQ)	/* ECP: the point is not on the curve */
+#define DH_ERR_GROUP	(-EILSEQ)	/* ECP: the point is not on the curve;
+					 * MODP: not in the prime-order
+					 * subgroup (OpenSSL's y^q = 1 check) */
 
 /* A key pair of one group; the private key is wiped when it is freed. */
 struct dh_key;
@@ -102,7 +104,7 @@ int dh_public_value(const struct dh_key *key, struct chunk *out);
  * @peer: the value from the peer's KE payload
  *
  * Return: 0 if acceptable; -EOPNOTSUPP for an unsupported group;
- * DH_ERR_LENGTH, DH_ERR_ZERO, DH_ERR_RANGE or DH_ERR_CURVE if refused;
+ * DH_ERR_LENGTH, DH_ERR_ZERO, DH_ERR_RANGE or DH_ERR_GROUP if refused;
  * -ENOMEM or -EIO.
  */
 int dh_check_peer(uint16_t group, struct chunk peer);
