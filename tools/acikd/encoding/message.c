@@ -303,12 +303,16 @@ int enc_message_parse(struct enc_message *m, struct chunk data)
 	err = parse_chain(m, m->hdr.next, data, IKE_HEADER_LEN, false);
 	if (err)
 		return err;
-	if (m->sk < 0 && m->hdr.exchange != IKE_SA_INIT)
+	/* What is in the clear first: IDi outside SK says more than "no SK". */
+	err = check_rules(m, x, false);
+	if (err || m->sk >= 0)
+		return err;
+	if (m->hdr.exchange != IKE_SA_INIT)
 		return -ENC_E_MISSING;
-	err = check_rules(m, x, m->sk < 0);
+	err = check_rules(m, x, true);
 	if (err)
 		return err;
-	m->complete = m->sk < 0;
+	m->complete = true;
 	return 0;
 }
 
