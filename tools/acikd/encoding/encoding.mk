@@ -7,8 +7,9 @@
 #   make -f encoding/encoding.mk                 build and run the tests
 #   make -f encoding/encoding.mk check-encoding  the same
 #   make -f encoding/encoding.mk fuzz            fuzz/fuzz_message (clang)
-#   make -f encoding/encoding.mk fuzz-run        fuzz FUZZ_SECONDS (60) on
-#                                                a copy of fuzz/corpus
+#   make -f encoding/encoding.mk fuzz-run        fuzz FUZZ_SECONDS (60) from
+#                                                fuzz/corpus into fuzz/work
+#   make -f encoding/encoding.mk fuzz-corpus     rewrite the seed corpus
 #   make -f encoding/encoding.mk clean-encoding
 #
 # For an includer: ENCODING_SRCS / ENCODING_OBJS (paths relative to
@@ -49,12 +50,19 @@ FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O1 -g -I$(ENC_TOP) \
 	       -fno-sanitize-recover=undefined
 FUZZ_SECONDS ?= 60
 
-.PHONY: check-encoding fuzz fuzz-run clean-encoding
+.PHONY: check-encoding fuzz fuzz-run fuzz-corpus clean-encoding FORCE
 
 check-encoding: $(ENC_TESTS)
 	@set -e; for t in $(ENC_TESTS); do echo "  RUN  $$t"; $$t; done
 
-$(ENC_OBJS) $(ENC_UTIL): %.o: %.c $(ENC_HDRS)
+# Objects are rebuilt when the flags change (e.g. ENC_SANITIZE=1 and back).
+ENC_STAMP := $(ENC_PFX)encoding/.cflags
+$(ENC_STAMP): FORCE
+	@echo '$(ENC_CC) $(ENC_CFLAGS)' | cmp -s - $@ || \
+		echo '$(ENC_CC) $(ENC_CFLAGS)' > $@
+FORCE:
+
+$(ENC_OBJS) $(ENC_UTIL): %.o: %.c $(ENC_HDRS) $(ENC_STAMP)
 	$(ENC_CC) $(ENC_CFLAGS) -c -o $@ $<
 
 $(ENC_TESTS): %: %.c $(ENC_OBJS) $(ENC_UTIL) $(ENC_HDRS)
@@ -65,8 +73,8 @@ fuzz: $(ENC_FUZZ)
 
 $(ENC_FUZZ): $(ENC_PFX)fuzz/fuzz_message.c \
 	     $(addprefix $(ENC_PFX), $(ENCODING_SRCS)) $(ENC_HDRS)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(ENC_TOP)/fuzz/fuzz_message.c \
-		$(addprefix $(ENC_TOP)/, $(ENCODING_SRCS))
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(ENC_PFX)fuzz/fuzz_message.c \
+		$(addprefix $(ENC_PFX), $(ENCODING_SRCS))
 
 # New inputs go to a scratch directory: the committed corpus stays small.
 fuzz-run: $(ENC_FUZZ)
@@ -74,8 +82,15 @@ fuzz-run: $(ENC_FUZZ)
 	cd $(ENC_TOP)/fuzz && ./fuzz_message -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=4096 work corpus
 
+# Rewrite the committed seeds (a handful of messages, one per shape).
+fuzz-corpus: $(ENC_PFX)fuzz/make_corpus.c $(ENC_OBJS) $(ENC_UTIL) $(ENC_HDRS)
+	$(ENC_CC) $(ENC_CFLAGS) -I$(ENC_TOP)/tests -o $(ENC_PFX)fuzz/make_corpus \
+		$< $(ENC_UTIL) $(ENC_OBJS) -lcmocka
+	cd $(ENC_TOP) && mkdir -p fuzz/corpus && ./fuzz/make_corpus
+
 clean-encoding:
-	$(RM) $(ENC_OBJS) $(ENC_UTIL) $(ENC_TESTS) $(ENC_FUZZ)
+	$(RM) $(ENC_OBJS) $(ENC_UTIL) $(ENC_TESTS) $(ENC_FUZZ) \
+		$(ENC_PFX)fuzz/make_corpus $(ENC_STAMP)
 	$(RM) -r $(ENC_TOP)/fuzz/work
 
 .DEFAULT_GOAL := $(if $(ENC_SAVED_GOAL),$(ENC_SAVED_GOAL),\
