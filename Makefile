@@ -21,9 +21,9 @@ SELFTEST_BIN := $(SELFTEST_C:.c=)
 SELFTEST_SH := $(sort $(wildcard selftests/*.sh))
 TESTS ?= $(SELFTEST_BIN) $(SELFTEST_SH)
 
-.PHONY: all module tools selftests check demo deps checkpatch clean
+.PHONY: all module tools acikd selftests check demo deps checkpatch clean
 
-all: module tools
+all: module tools acikd
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel build tree under /lib/modules (install linux-headers-amd64: make deps)" >&2; exit 1; }
@@ -31,6 +31,11 @@ module:
 
 tools:
 	$(MAKE) -C tools
+
+# acikd's library, its unit tests and its fuzz target; selftests/acikd_*.sh
+# run the tests and a bounded fuzzing session in the VM.
+acikd:
+	$(MAKE) -C tools/acikd all tests fuzz
 
 # kselftest.h and kselftest_harness.h come from Debian's linux-source package
 # at build time; no kernel source is kept in this repository.
@@ -75,4 +80,5 @@ checkpatch: $(KSFT_DIR)/.stamp
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
+	$(MAKE) -C tools/acikd clean clean-encoding
 	rm -f $(SELFTEST_BIN)
