@@ -98,7 +98,7 @@ enum ike_esn_id {
 #define IKE_TRANSFORM_MORE	3
 
 /* Identification types (RFC 7296 3.5). */
-enum ike_id_type {
+enum ike_id_wire_type {	/* config.h names the subset acikd accepts ike_id_type */
 	ID_IPV4_ADDR = 1,
 	ID_FQDN = 2,
 	ID_RFC822_ADDR = 3,
