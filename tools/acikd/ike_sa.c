@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ike_sa.c - the IKE SA object, its tables, message protection and the
+ * request/response windows (RFC 7296 2.1-2.3, window size 1).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "crypto/sk.h"
+#include "ike_sa.h"
+
+struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
+			  const struct sockaddr_in *local,
+			  const struct sockaddr_in *remote, uint64_t now_ms)
+{
+	struct ike_sa *sa = calloc(1, sizeof(*sa));
+
+	if (!sa)
+		return NULL;
+	sa->initiator = initiator;
+	sa->conn = conn;
+	sa->local = *local;
+	sa->remote = *remote;
+	sa->state = IKE_SA_STATE_INIT;
+	sa->created_ms = now_ms;
+	return sa;
+}
+
+void ike_sa_free(struct ike_sa *sa)
+{
+	if (!sa)
+		return;
+	dh_key_free(sa->dh);
+	chunk_clear(&sa->ni);
+	chunk_clear(&sa->nr);
+	chunk_free(&sa->init_req);
+	chunk_free(&sa->init_resp);
+	ike_sa_keys_clear(&sa->keys);
+	chunk_free(&sa->out_req);
+	chunk_free(&sa->last_resp);
+	free(sa);
+}
+
+uint64_t ike_sa_our_spi(const struct ike_sa *sa)
+{
+	return sa->initiator ? sa->spi_i : sa->spi_r;
+}
+
+static unsigned int bucket(uint64_t spi)
+{
+	/* SPIs are random: their low bits spread well enough. */
+	return (unsigned int)((spi ^ (spi >> 32)) % IKE_TABLE_SIZE);
+}
+
+static struct ike_sa *find_spi(const struct ike_sa_table *t, uint64_t spi)
+{
+	struct ike_sa *sa;
+
+	for (sa = t->by_spi[bucket(spi)]; sa; sa = sa->next_spi)
+		if (ike_sa_our_spi(sa) == spi)
+			return sa;
+	return NULL;
+}
+
+int ike_sa_new_spi(struct ike_sa_table *t, const struct ike_ctx *c,
+		   uint64_t *spi)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		int err = c->ops->random(c->arg, (uint8_t *)spi, sizeof(*spi));
+
+		if (err)
+			return err;
+		if (*spi && !find_spi(t, *spi))
+			return 0;
+	}
+	return -EAGAIN;
+}
+
+void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	unsigned int b = bucket(ike_sa_our_spi(sa));
+
+	sa->next_spi = t->by_spi[b];
+	t->by_spi[b] = sa;
+	if (!sa->initiator) {
+		b = bucket(sa->spi_i);
+		sa->next_spii = t->by_spii[b];
+		t->by_spii[b] = sa;
+	}
+	t->count++;
+	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+		t->half_open++;
+}
+
+static void unlink_chain(struct ike_sa **head, struct ike_sa *sa,
+			 size_t next_off)
+{
+	struct ike_sa **pp = head;
+
+	while (*pp) {
+		struct ike_sa **next = (struct ike_sa **)((char *)*pp + next_off);
+
+		if (*pp == sa) {
+			*pp = *next;
+			return;
+		}
+		pp = next;
+	}
+}
+
+void ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	unlink_chain(&t->by_spi[bucket(ike_sa_our_spi(sa))], sa,
+		     offsetof(struct ike_sa, next_spi));
+	if (!sa->initiator)
+		unlink_chain(&t->by_spii[bucket(sa->spi_i)], sa,
+			     offsetof(struct ike_sa, next_spii));
+	t->count--;
+	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+		t->half_open--;
+}
+
+void ike_sa_table_established(struct ike_sa_table *t, struct ike_sa *sa)
+{
+	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+		t->half_open--;
+	sa->state = IKE_SA_STATE_ESTABLISHED;
+}
+
+struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t,
+				 const struct enc_header *h)
+{
+	/* The Initiator flag says who sent it, hence whose SPI is ours. */
+	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
+	uint64_t ours = from_initiator ? h->spi_r : h->spi_i;
+	struct ike_sa *sa = ours ? find_spi(t, ours) : NULL;
+
+	if (!sa || sa->initiator == from_initiator)
+		return NULL;
+	/* The initiator learns SPIr from the IKE_SA_INIT response. */
+	if (from_initiator ? sa->spi_i != h->spi_i :
+	    sa->spi_r && sa->spi_r != h->spi_r)
+		return NULL;
+	return sa;
+}
+
+struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
+				      uint64_t spi_i,
+				      const struct sockaddr_in *remote)
+{
+	struct ike_sa *sa;
+
+	for (sa = t->by_spii[bucket(spi_i)]; sa; sa = sa->next_spii)
+		if (sa->spi_i == spi_i &&
+		    sa->remote.sin_addr.s_addr == remote->sin_addr.s_addr &&
+		    sa->remote.sin_port == remote->sin_port)
+			return sa;
+	return NULL;
+}
+
+void ike_sa_table_walk(struct ike_sa_table *t,
+		       void (*fn)(void *arg, struct ike_sa *sa), void *arg)
+{
+	for (unsigned int b = 0; b < IKE_TABLE_SIZE; b++) {
+		struct ike_sa *sa = t->by_spi[b];
+
+		while (sa) {
+			struct ike_sa *next = sa->next_spi;
+
+			fn(arg, sa);
+			sa = next;
+		}
+	}
+}
+
+/* Our keys for sending, the peer's for receiving. */
+static void sk_keys(const struct ike_sa *sa, bool sending,
+		    struct chunk *ke, struct chunk *ka)
+{
+	bool as_i = sa->initiator == sending;
+
+	*ke = as_i ? sa->keys.sk_ei : sa->keys.sk_er;
+	*ka = as_i ? sa->keys.sk_ai : sa->keys.sk_ar;
+}
+
+/* Append the SK payload around @plain and encrypt it in place. */
+static int build_sk(struct ike_sa *sa, const struct enc_header *h,
+		    uint8_t first, struct chunk plain, struct enc_buf *buf)
+{
+	struct enc_payload sk = { .type = IKE_PL_SK, .next = first };
+	struct chunk ke, ka, body = CHUNK_EMPTY;
+	uint8_t iv[8];
+	size_t body_len, sk_off;
+	int err;
+
+	err = sk_body_len(&sa->suite, plain.len, &body_len);
+	if (err)
+		return err;
+	sk.u.sk.data = chunk_from(NULL, body_len);
+	err = enc_message_generate(buf, h, &sk, 1, &sk_off);
+	if (err)
+		return err;
+	/* GCM needs a unique IV, CBC an unpredictable one (random). */
+	for (int i = 0; i < 8; i++)
+		iv[i] = (uint8_t)(sa->iv_seq >> (56 - 8 * i));
+	sa->iv_seq++;
+	sk_keys(sa, true, &ke, &ka);
+	err = sk_encrypt(&sa->suite, ke, ka,
+			 chunk_from(buf->ptr, sk_off + IKE_PAYLOAD_HEADER_LEN),
+			 plain, sa->suite.encr == ENCR_AES_GCM_16 ? iv : NULL,
+			 &body);
+	if (err)
+		return err;
+	if (body.len != body_len)
+		err = -EIO;
+	else
+		memcpy(buf->ptr + sk_off + IKE_PAYLOAD_HEADER_LEN, body.ptr,
+		       body.len);
+	chunk_free(&body);
+	return err;
+}
+
+int ike_sa_build(struct ike_sa *sa, uint8_t exchange, bool response,
+		 uint32_t msg_id, const struct enc_payload *p, size_t n,
+		 bool encrypt, struct enc_buf *buf)
+{
+	struct enc_header h = {
+		.spi_i = sa->spi_i,
+		.spi_r = sa->spi_r,
+		.version = IKE_VERSION_MAJOR << 4 | IKE_VERSION_MINOR,
+		.exchange = exchange,
+		.flags = (sa->initiator ? IKE_FLAG_INITIATOR : 0) |
+			 (response ? IKE_FLAG_RESPONSE : 0),
+		.message_id = msg_id,
+	};
+	uint8_t plain_buf[IKE_MSG_MAX];
+	struct enc_buf pb = enc_buf_init(plain_buf, sizeof(plain_buf));
+	int err;
+
+	if (!encrypt)
+		return enc_message_generate(buf, &h, p, n, NULL);
+	err = enc_chain_generate(&pb, p, n);
+	if (!err)
+		err = build_sk(sa, &h, n ? p[0].type : IKE_PL_NONE,
+			       enc_buf_chunk(&pb), buf);
+	/* The plaintext holds AUTH and key-bearing payloads: wipe it. */
+	OPENSSL_cleanse(plain_buf, pb.len);
+	return err;
+}
+
+int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
+		   struct chunk *plain)
+{
+	const struct enc_payload *sk;
+	struct chunk ke, ka;
+	int err;
+
+	*plain = CHUNK_EMPTY;
+	/* Fragments are not reassembled in this milestone: drop SKF. */
+	if (m->sk < 0 || m->payloads[m->sk].type != IKE_PL_SK ||
+	    !sa->keys.sk_ei.len)
+		return -EBADMSG;
+	sk = &m->payloads[m->sk];
+	sk_keys(sa, false, &ke, &ka);
+	err = sk_decrypt(&sa->suite, ke, ka, enc_message_aad(m), sk->u.sk.data,
+			 plain);
+	if (err)
+		return err;
+	err = enc_message_parse_encrypted(m, sk->next, *plain);
+	if (err)
+		chunk_clear(plain);
+	return err;
+}
+
+int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
+			uint8_t exchange, struct chunk msg)
+{
+	int err;
+
+	chunk_free(&sa->out_req);
+	err = chunk_dup(&sa->out_req, msg.ptr, msg.len);
+	if (err)
+		return err;
+	sa->out_req_id = sa->next_req_id++;
+	sa->out_exchange = exchange;
+	sa->out_pending = true;
+	sa->retx_count = 0;
+	sa->retx_at = c->now_ms + IKE_RETX_FIRST_MS;
+	/* A lost datagram is what retransmission is for: ignore errors. */
+	c->ops->send(c->arg, &sa->local, &sa->remote, sa->natt, msg);
+	return 0;
+}
+
+int ike_sa_send_response(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct sockaddr_in *local,
+			 const struct sockaddr_in *remote, bool natt,
+			 struct chunk msg)
+{
+	int err;
+
+	chunk_free(&sa->last_resp);
+	sa->have_last_resp = false;
+	err = chunk_dup(&sa->last_resp, msg.ptr, msg.len);
+	if (err)
+		return err;
+	sa->have_last_resp = true;
+	c->ops->send(c->arg, local, remote, natt, msg);
+	return 0;
+}
+
+void ike_sa_request_done(struct ike_sa *sa)
+{
+	sa->out_pending = false;
+	chunk_free(&sa->out_req);
+}
+
+int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c)
+{
+	if (!sa->out_pending || c->now_ms < sa->retx_at)
+		return 0;
+	if (sa->retx_count == IKE_RETX_TRIES)
+		return -ETIMEDOUT;
+	sa->retx_count++;
+	sa->retx_at = c->now_ms + ((uint64_t)IKE_RETX_FIRST_MS << sa->retx_count);
+	c->ops->send(c->arg, &sa->local, &sa->remote, sa->natt, sa->out_req);
+	return 0;
+}
+
+uint64_t ike_sa_deadline(const struct ike_sa *sa)
+{
+	if (sa->out_pending)
+		return sa->retx_at;
+	if (!sa->initiator && sa->state != IKE_SA_STATE_ESTABLISHED)
+		return sa->created_ms + IKE_HALF_OPEN_MS;
+	return 0;
+}
+
+const char *ike_sa_state_name(enum ike_sa_state s)
+{
+	switch (s) {
+	case IKE_SA_STATE_INIT:
+	case IKE_SA_STATE_AUTH:
+		return "connecting";
+	case IKE_SA_STATE_ESTABLISHED:
+		return "established";
+	case IKE_SA_STATE_DELETING:
+		return "deleting";
+	}
+	return "unknown";
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ike_sa.h - the IKE SA object: SPIs, role, state, negotiated suite and
+ * keys, the message ID windows (size 1 both ways), the stored response for
+ * retransmitted requests, the outstanding request and its retransmission
+ * timer; and the tables the manager finds SAs in.
+ *
+ * An SA is found by our own SPI (we choose it, so it is unique): that is
+ * SPIr for the responder and SPIi for the initiator; the other SPI of the
+ * header is then checked against the SA's. The responder's SAs are also
+ * found by (SPIi, peer address) so that a retransmitted IKE_SA_INIT request
+ * (SPIr still zero) gets the stored response instead of a second SA.
+ */
+#ifndef ACIKD_IKE_SA_H
+#define ACIKD_IKE_SA_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "chunk.h"
+#include "config.h"
+#include "crypto/dh.h"
+#include "crypto/keymat.h"
+#include "encoding/encoding.h"
+#include "ike.h"
+
+/* Retransmission: 0.5 s, doubling, 5 retransmissions, then give up. */
+#define IKE_RETX_FIRST_MS	500
+#define IKE_RETX_TRIES		5
+/* A responder's half-open SA that never authenticates goes after this. */
+#define IKE_HALF_OPEN_MS	30000
+/* The largest message we build (no fragmentation in this milestone). */
+#define IKE_MSG_MAX		8192
+#define IKE_NONCE_LEN		32
+#define IKE_SA_MAX_CHILD	4
+#define IKE_TABLE_SIZE		1024
+
+enum ike_sa_state {
+	IKE_SA_STATE_INIT,	/* IKE_SA_INIT in progress */
+	IKE_SA_STATE_AUTH,	/* keys derived, IKE_AUTH in progress */
+	IKE_SA_STATE_ESTABLISHED,
+	IKE_SA_STATE_DELETING,
+};
+
+/* What the core calls back into, and the time of the current event. */
+struct ike_ctx {
+	const struct acikd_config *cfg;
+	const struct ike_env_ops *ops;
+	void *arg;
+	uint64_t now_ms;
+};
+
+/* A Child SA pair installed in actun, kept to remove it later. */
+struct ike_child {
+	uint32_t spi_in, spi_out;
+	struct ts_prefix remote_ts[CONFIG_MAX_TS];
+	unsigned int n_remote_ts;
+};
+
+/*
+ * The Child SA being negotiated in IKE_AUTH: our SPI is allocated when the
+ * request is built or processed, the rest is filled by the task.
+ */
+struct ike_child_nego {
+	uint32_t spi_in;
+};
+
+struct ike_sa {
+	struct ike_sa *next_spi;	/* chain in the by-our-SPI table */
+	struct ike_sa *next_spii;	/* chain in the responder's SPIi table */
+	struct conn *conn;		/* NULL until the responder knows it */
+	bool initiator;
+	enum ike_sa_state state;
+	uint64_t spi_i, spi_r;		/* host order; ours is never 0 */
+	struct sockaddr_in local, remote;
+	bool natt;			/* talk on port 4500 (NAT detected) */
+	bool nat_local, nat_remote;	/* we / the peer are behind a NAT */
+	bool peer_frag;			/* peer sent FRAGMENTATION_SUPPORTED */
+
+	struct crypto_suite suite;
+	uint16_t dh_group;
+	struct dh_key *dh;
+	struct chunk ni, nr;
+	struct chunk init_req, init_resp;	/* raw IKE_SA_INIT messages */
+	struct ike_sa_keys keys;
+	uint64_t iv_seq;		/* GCM IVs: a counter, never repeated */
+
+	/* Requests we send: the next ID, and the one awaiting a response. */
+	uint32_t next_req_id;
+	struct chunk out_req;
+	uint32_t out_req_id;
+	uint8_t out_exchange;
+	bool out_pending;
+	unsigned int retx_count;
+	uint64_t retx_at;
+
+	/* Requests we receive: the next ID, and the last response sent. */
+	uint32_t expect_req_id;
+	struct chunk last_resp;
+	bool have_last_resp;
+
+	struct ike_child_nego nego;
+	struct ike_child children[IKE_SA_MAX_CHILD];
+	unsigned int n_children;
+
+	uint64_t created_ms, established_ms;
+};
+
+/* The manager's tables (a fixed number of buckets, chained). */
+struct ike_sa_table {
+	struct ike_sa *by_spi[IKE_TABLE_SIZE];
+	struct ike_sa *by_spii[IKE_TABLE_SIZE];
+	unsigned int count;
+	unsigned int half_open;
+};
+
+struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
+			  const struct sockaddr_in *local,
+			  const struct sockaddr_in *remote, uint64_t now_ms);
+/* Wipes every secret and frees the SA; it must be out of the tables. */
+void ike_sa_free(struct ike_sa *sa);
+/* A fresh non-zero SPI (ours) that no SA in @t uses; 0 or -errno. */
+int ike_sa_new_spi(struct ike_sa_table *t, const struct ike_ctx *c,
+		   uint64_t *spi);
+uint64_t ike_sa_our_spi(const struct ike_sa *sa);
+
+void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa);
+void ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa);
+struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t,
+				 const struct enc_header *h);
+struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
+				      uint64_t spi_i,
+				      const struct sockaddr_in *remote);
+/* Call @fn on every SA; @fn may remove the SA it is given. */
+void ike_sa_table_walk(struct ike_sa_table *t,
+		       void (*fn)(void *arg, struct ike_sa *sa), void *arg);
+/* Mark established: it leaves the half-open count. */
+void ike_sa_table_established(struct ike_sa_table *t, struct ike_sa *sa);
+
+/*
+ * ike_sa_build() - a message of this SA into @buf: the header for
+ * @exchange (a request gets the next request ID, a response the expected
+ * one minus one is the caller's), and @p either in the clear or, if
+ * @encrypt, inside an SK payload protected with our keys.
+ */
+int ike_sa_build(struct ike_sa *sa, uint8_t exchange, bool response,
+		 uint32_t msg_id, const struct enc_payload *p, size_t n,
+		 bool encrypt, struct enc_buf *buf);
+/*
+ * ike_sa_decrypt() - verify and decrypt @m's SK payload with the peer's
+ * keys and parse the inner payloads; @plain receives the plaintext that
+ * @m now points into (clear it after use).
+ */
+int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
+		   struct chunk *plain);
+
+/* Send a request and arm its retransmission; the SA keeps a copy. */
+int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
+			uint8_t exchange, struct chunk msg);
+/* Send a response to @remote and keep it for retransmitted requests. */
+int ike_sa_send_response(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct sockaddr_in *local,
+			 const struct sockaddr_in *remote, bool natt,
+			 struct chunk msg);
+/* The response to our outstanding request arrived: stop retransmitting. */
+void ike_sa_request_done(struct ike_sa *sa);
+/*
+ * ike_sa_retransmit() - resend the outstanding request if due.
+ * Return: 0, or -ETIMEDOUT when the tries are used up (delete the SA).
+ */
+int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c);
+/* The SA's next deadline (retransmission, half-open expiry), or 0. */
+uint64_t ike_sa_deadline(const struct ike_sa *sa);
+
+const char *ike_sa_state_name(enum ike_sa_state s);
+
+#endif /* ACIKD_IKE_SA_H */

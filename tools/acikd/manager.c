@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * manager.c - struct ike_manager: the SA tables and the dispatch of
+ * received datagrams to the tasks (ike.h). It enforces the windows of
+ * RFC 7296 2.1-2.3: responses are matched to our outstanding request and
+ * never answered; a retransmitted request gets the stored response; any
+ * other out-of-window message is dropped.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ike.h"
+#include "ike_sa.h"
+#include "tasks/tasks.h"
+
+struct ike_manager {
+	struct ike_ctx ctx;
+	struct ike_sa_table table;
+};
+
+struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
+				    const struct ike_env_ops *ops, void *arg)
+{
+	struct ike_manager *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->ctx.cfg = cfg;
+	m->ctx.ops = ops;
+	m->ctx.arg = arg;
+	return m;
+}
+
+static void free_one(void *arg, struct ike_sa *sa)
+{
+	ike_sa_table_remove(arg, sa);
+	ike_sa_free(sa);
+}
+
+/* Frees memory only: the daemon leaves actun's SAs to the next start. */
+void ike_manager_free(struct ike_manager *m)
+{
+	if (!m)
+		return;
+	ike_sa_table_walk(&m->table, free_one, &m->table);
+	free(m);
+}
+
+/*
+ * SAs keep pointers to the connections they were negotiated under; the
+ * caller keeps an old configuration alive while SAs use it (conn_get and
+ * conn_put are not there yet).
+ */
+void ike_manager_set_config(struct ike_manager *m,
+			    const struct acikd_config *cfg)
+{
+	m->ctx.cfg = cfg;
+}
+
+/* Take the SA's Child SAs out of actun, then the SA out of the table. */
+static void delete_sa(struct ike_manager *m, struct ike_sa *sa)
+{
+	for (unsigned int i = 0; i < sa->n_children; i++) {
+		const struct ike_child *ch = &sa->children[i];
+		struct child_sa_remove r = {
+			.conn = sa->conn,
+			.spi_in = ch->spi_in,
+			.spi_out = ch->spi_out,
+			.last = i + 1 == sa->n_children,
+			.remote_ts = ch->remote_ts,
+			.n_remote_ts = ch->n_remote_ts,
+		};
+
+		m->ctx.ops->child_remove(m->ctx.arg, &r);
+	}
+	ike_sa_table_remove(&m->table, sa);
+	ike_sa_free(sa);
+}
+
+static struct conn *conn_by_name(const struct acikd_config *cfg,
+				 const char *name)
+{
+	for (unsigned int i = 0; i < cfg->n_conns; i++)
+		if (!strcmp(cfg->conns[i]->name, name))
+			return cfg->conns[i];
+	return NULL;
+}
+
+static struct sockaddr_in with_port(struct sockaddr_in a)
+{
+	a.sin_family = AF_INET;
+	if (!a.sin_port)
+		a.sin_port = htons(500);
+	return a;
+}
+
+int ike_manager_initiate(struct ike_manager *m, uint64_t now_ms,
+			 const char *conn_name)
+{
+	struct conn *conn = conn_by_name(m->ctx.cfg, conn_name);
+	struct sockaddr_in local, remote;
+	struct ike_sa *sa;
+	int err;
+
+	if (!conn)
+		return -ENOENT;
+	if (!conn->n_ike || !conn->ike[0].n_dh)
+		return -EINVAL;
+	m->ctx.now_ms = now_ms;
+	local = with_port(conn->local);
+	remote = with_port(conn->remote);
+	sa = ike_sa_new(true, conn, &local, &remote, now_ms);
+	if (!sa)
+		return -ENOMEM;
+	err = ike_sa_new_spi(&m->table, &m->ctx, &sa->spi_i);
+	if (err) {
+		ike_sa_free(sa);
+		return err;
+	}
+	ike_sa_table_add(&m->table, sa);
+	err = ike_init_start(sa, &m->ctx, conn->ike[0].dh[0]);
+	if (err)
+		delete_sa(m, sa);
+	return err;
+}
+
+/* A new responder SA for an IKE_SA_INIT request, or a refusal. */
+static void respond_init(struct ike_manager *m, const struct enc_message *req,
+			 const struct sockaddr_in *local,
+			 const struct sockaddr_in *remote, bool natt)
+{
+	uint8_t buf[IKE_MSG_MAX];
+	struct enc_buf out = enc_buf_init(buf, sizeof(buf));
+	struct ike_sa *sa = ike_sa_new(false, NULL, local, remote,
+				       m->ctx.now_ms);
+	int err;
+
+	if (!sa)
+		return;
+	sa->spi_i = req->hdr.spi_i;
+	err = ike_sa_new_spi(&m->table, &m->ctx, &sa->spi_r);
+	if (!err)
+		err = ike_init_respond(sa, &m->ctx, req, &out);
+	if (err) {
+		/* Refusals keep no state (2.6): answer and forget. */
+		if (out.len)
+			m->ctx.ops->send(m->ctx.arg, local, remote, natt,
+					 enc_buf_chunk(&out));
+		ike_sa_free(sa);
+		return;
+	}
+	sa->expect_req_id = 1;
+	ike_sa_table_add(&m->table, sa);
+	ike_sa_send_response(sa, &m->ctx, local, remote, natt,
+			     enc_buf_chunk(&out));
+}
+
+/* IKE_SA_INIT requests: a retransmission, or a new SA. */
+static void receive_init(struct ike_manager *m, struct chunk data,
+			 const struct sockaddr_in *local,
+			 const struct sockaddr_in *remote, bool natt)
+{
+	struct enc_message msg;
+	uint8_t buf[256];
+	struct enc_buf out = enc_buf_init(buf, sizeof(buf));
+	struct enc_header h;
+	struct ike_sa *sa;
+	int err;
+
+	if (enc_header_parse(&h, data))
+		return;
+	sa = ike_sa_table_find_init(&m->table, h.spi_i, remote);
+	if (sa) {
+		/* Only while the SA still waits for IKE_AUTH (window 1). */
+		if (h.message_id == 0 && sa->expect_req_id == 1 &&
+		    sa->have_last_resp)
+			m->ctx.ops->send(m->ctx.arg, local, remote, natt,
+					 sa->last_resp);
+		return;
+	}
+	err = enc_message_parse(&msg, data);
+	if (err) {
+		uint16_t n = enc_error_notify(err);
+		uint8_t bad = msg.bad_type;
+
+		if (n && !ike_init_error(&h, n, n == NOTIFY_UNSUPPORTED_CRITICAL_PAYLOAD ?
+					 chunk_from(&bad, 1) : CHUNK_EMPTY, &out))
+			m->ctx.ops->send(m->ctx.arg, local, remote, natt,
+					 enc_buf_chunk(&out));
+		return;
+	}
+	if (h.message_id != 0)
+		return;
+	respond_init(m, &msg, local, remote, natt);
+}
+
+/* Our outstanding request's response: hand it to its task. */
+static void receive_response(struct ike_manager *m, struct ike_sa *sa,
+			     struct enc_message *msg)
+{
+	struct chunk plain = CHUNK_EMPTY;
+	int err;
+
+	if (!sa->out_pending || msg->hdr.message_id != sa->out_req_id ||
+	    msg->hdr.exchange != sa->out_exchange)
+		return;
+	if (msg->hdr.exchange != IKE_SA_INIT &&
+	    ike_sa_decrypt(sa, msg, &plain))
+		return;	/* forged or garbled: keep waiting */
+	ike_sa_request_done(sa);
+	if (msg->hdr.exchange == IKE_SA_INIT) {
+		err = ike_init_process(sa, &m->ctx, msg);
+		if (!err)
+			err = ike_auth_start(sa, &m->ctx);
+		else if (err == IKE_INIT_RETRIED)
+			err = 0;
+	} else if (msg->hdr.exchange == IKE_AUTH) {
+		err = ike_auth_process(sa, &m->ctx, msg);
+		if (!err) {
+			ike_sa_table_established(&m->table, sa);
+			sa->established_ms = m->ctx.now_ms;
+		}
+	} else {
+		err = 0;	/* INFORMATIONAL answers: nothing to do yet */
+	}
+	chunk_clear(&plain);
+	if (err)
+		delete_sa(m, sa);
+}
+
+/* Empty INFORMATIONAL (liveness) and anything else: an empty answer. */
+static int respond_other(struct ike_sa *sa, const struct enc_message *msg,
+			 struct enc_buf *out)
+{
+	if (msg->hdr.exchange != INFORMATIONAL ||
+	    sa->state != IKE_SA_STATE_ESTABLISHED)
+		return -EOPNOTSUPP;
+	return ike_sa_build(sa, INFORMATIONAL, true, msg->hdr.message_id,
+			    NULL, 0, true, out);
+}
+
+/* A request inside the window: decrypt, dispatch, answer. */
+static void receive_request(struct ike_manager *m, struct ike_sa *sa,
+			    struct enc_message *msg,
+			    const struct sockaddr_in *local,
+			    const struct sockaddr_in *remote, bool natt)
+{
+	uint8_t buf[IKE_MSG_MAX];
+	struct enc_buf out = enc_buf_init(buf, sizeof(buf));
+	struct chunk plain = CHUNK_EMPTY;
+	bool auth = msg->hdr.exchange == IKE_AUTH;
+	int err;
+
+	if (msg->sk < 0 || ike_sa_decrypt(sa, msg, &plain))
+		return;	/* unauthenticated: no state change, no answer */
+	/* Authenticated: follow the peer's NAT mapping (2.23). */
+	if (sa->nat_remote || sa->nat_local || natt) {
+		sa->remote = *remote;
+		sa->local = *local;
+		sa->natt = natt;
+	}
+	if (auth != (sa->state == IKE_SA_STATE_AUTH))
+		err = -EPROTO;
+	else
+		err = auth ? ike_auth_respond(sa, &m->ctx, msg, &out) :
+			     respond_other(sa, msg, &out);
+	chunk_clear(&plain);
+	if (out.len) {
+		sa->expect_req_id++;
+		ike_sa_send_response(sa, &m->ctx, local, remote, natt,
+				     enc_buf_chunk(&out));
+	}
+	if (auth && !err) {
+		ike_sa_table_established(&m->table, sa);
+		sa->established_ms = m->ctx.now_ms;
+	} else if (auth) {
+		/* Failed authentication leaves no state behind. */
+		delete_sa(m, sa);
+	}
+}
+
+int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
+			const struct sockaddr_in *local,
+			const struct sockaddr_in *remote, bool natt,
+			struct chunk datagram)
+{
+	struct enc_message *msg;
+	struct enc_header h;
+	struct ike_sa *sa;
+
+	m->ctx.now_ms = now_ms;
+	if (enc_header_parse(&h, datagram))
+		return 0;
+	if (h.exchange == IKE_SA_INIT && !(h.flags & IKE_FLAG_RESPONSE) &&
+	    !h.spi_r) {
+		receive_init(m, datagram, local, remote, natt);
+		return 0;
+	}
+	sa = ike_sa_table_find(&m->table, &h);
+	if (!sa)
+		return 0;
+	/* A retransmitted request: the stored response, nothing else. */
+	if (!(h.flags & IKE_FLAG_RESPONSE) &&
+	    h.message_id + 1 == sa->expect_req_id) {
+		if (sa->have_last_resp)
+			m->ctx.ops->send(m->ctx.arg, local, remote, natt,
+					 sa->last_resp);
+		return 0;
+	}
+	if (!(h.flags & IKE_FLAG_RESPONSE) && h.message_id != sa->expect_req_id)
+		return 0;
+	msg = malloc(sizeof(*msg));
+	if (!msg)
+		return -ENOMEM;
+	if (!enc_message_parse(msg, datagram)) {
+		if (h.flags & IKE_FLAG_RESPONSE)
+			receive_response(m, sa, msg);
+		else
+			receive_request(m, sa, msg, local, remote, natt);
+	}
+	free(msg);
+	return 0;
+}
+
+static void tick_one(void *arg, struct ike_sa *sa)
+{
+	struct ike_manager *m = arg;
+
+	if (ike_sa_retransmit(sa, &m->ctx) ||
+	    (!sa->initiator && sa->state != IKE_SA_STATE_ESTABLISHED &&
+	     m->ctx.now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
+		delete_sa(m, sa);
+}
+
+struct deadline {
+	uint64_t next;
+};
+
+static void deadline_one(void *arg, struct ike_sa *sa)
+{
+	struct deadline *d = arg;
+	uint64_t t = ike_sa_deadline(sa);
+
+	if (t && (!d->next || t < d->next))
+		d->next = t;
+}
+
+/* Return: the next time tick wants to run, 0 if none is due. */
+uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
+{
+	struct deadline d = { 0 };
+
+	m->ctx.now_ms = now_ms;
+	ike_sa_table_walk(&m->table, tick_one, m);
+	ike_sa_table_walk(&m->table, deadline_one, &d);
+	return d.next;
+}
+
+/* Rekeying and deleting Child SAs are the next milestone. */
+void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
+			       const char *tunnel, uint32_t spi_in, bool hard)
+{
+	(void)m;
+	(void)now_ms;
+	(void)tunnel;
+	(void)spi_in;
+	(void)hard;
+}
+
+struct list_walk {
+	int (*cb)(void *arg, const struct ike_sa_info *sa);
+	void *arg;
+	int err;
+};
+
+static void list_one(void *arg, struct ike_sa *sa)
+{
+	struct list_walk *w = arg;
+	uint32_t rekey = sa->conn && sa->conn->rekey_seconds ?
+			 sa->conn->rekey_seconds : 4 * 3600;
+	struct ike_sa_info info = {
+		.conn = sa->conn ? sa->conn->name : "",
+		.state = ike_sa_state_name(sa->state),
+		.spi_i = sa->spi_i,
+		.spi_r = sa->spi_r,
+		.remote = sa->remote,
+		.suite = sa->suite,
+		.dh = sa->dh_group,
+		.established_ms = sa->established_ms,
+		.rekey_ms = sa->established_ms ?
+			    sa->established_ms + 1000ULL * rekey : 0,
+		.n_child = sa->n_children,
+	};
+
+	if (!w->err)
+		w->err = w->cb(w->arg, &info);
+}
+
+int ike_manager_list(struct ike_manager *m,
+		     int (*cb)(void *arg, const struct ike_sa_info *sa),
+		     void *arg)
+{
+	struct list_walk w = { .cb = cb, .arg = arg };
+
+	ike_sa_table_walk(&m->table, list_one, &w);
+	return w.err;
+}

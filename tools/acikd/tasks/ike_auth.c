@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ike_auth.c - the IKE_AUTH exchange, both roles: identities, PSK
+ * authentication (RFC 7296 2.15), the responder's choice of connection by
+ * addresses and IDs, and the first Child SA (1.2, 2.9, 2.17) which goes
+ * into actun through ops->child_install.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "crypto/prf.h"
+#include "negotiate.h"
+#include "tasks.h"
+
+#define KEY_PAD "Key Pad for IKEv2"
+#define NATT_PORT 4500
+#define CHILD_SPI_MIN 256
+#define DEFAULT_REKEY_SECONDS (4 * 3600)
+
+/*
+ * AUTH = prf(prf(PSK, "Key Pad for IKEv2"), <SignedOctets>), with
+ * SignedOctets = RealMessage | Nonce of the other side | prf(SK_p, ID')
+ * where ID' is the ID payload body (type, 3 reserved bytes, data).
+ */
+static int psk_auth(const struct ike_sa *sa, struct chunk psk,
+		    bool of_initiator, const struct enc_id *id,
+		    struct chunk *out)
+{
+	uint8_t hdr[4] = { id->type, 0, 0, 0 };
+	struct chunk idp = CHUNK_EMPTY, maced = CHUNK_EMPTY, octets = CHUNK_EMPTY;
+	struct chunk pad = CHUNK_EMPTY;
+	uint16_t p = sa->suite.prf;
+	int err;
+
+	err = CHUNK_CAT(&idp, chunk_from(hdr, 4), id->data);
+	if (!err)
+		err = prf(p, of_initiator ? sa->keys.sk_pi : sa->keys.sk_pr,
+			  idp, &maced);
+	if (!err)
+		err = CHUNK_CAT(&octets,
+				of_initiator ? sa->init_req : sa->init_resp,
+				of_initiator ? sa->nr : sa->ni, maced);
+	if (!err)
+		err = prf(p, psk, chunk_from(KEY_PAD, strlen(KEY_PAD)), &pad);
+	if (!err)
+		err = prf(p, pad, octets, out);
+	chunk_free(&idp);
+	chunk_clear(&maced);
+	chunk_free(&octets);
+	chunk_clear(&pad);
+	return err;
+}
+
+/* Does the peer's AUTH payload prove it knows the connection's PSK? */
+static int verify_auth(const struct ike_sa *sa, const struct enc_message *m,
+		       const struct enc_id *peer_id)
+{
+	const struct enc_payload *a = enc_message_find(m, IKE_PL_AUTH, NULL);
+	struct chunk want = CHUNK_EMPTY;
+	int err;
+
+	if (!a || a->u.auth.method != AUTH_METHOD_PSK)
+		return -EACCES;
+	err = psk_auth(sa, sa->conn->psk, !sa->initiator, peer_id, &want);
+	if (!err && !chunk_equal_const(want, a->u.auth.data))
+		err = -EACCES;
+	chunk_clear(&want);
+	return err;
+}
+
+/* Our ID and AUTH payloads; @auth holds the AUTH value (clear it). */
+static int add_id_auth(const struct ike_sa *sa, struct enc_payload *p,
+		       struct chunk *auth)
+{
+	memset(p, 0, 2 * sizeof(*p));
+	p[0].type = sa->initiator ? IKE_PL_IDI : IKE_PL_IDR;
+	p[0].u.id.type = sa->conn->local_id.type;
+	p[0].u.id.data = sa->conn->local_id.data;
+	p[1].type = IKE_PL_AUTH;
+	p[1].u.auth.method = AUTH_METHOD_PSK;
+	int err = psk_auth(sa, sa->conn->psk, sa->initiator, &p[0].u.id, auth);
+
+	p[1].u.auth.data = *auth;
+	return err;
+}
+
+/* A random Child SA SPI; below 256 are reserved (RFC 4303 2.1). */
+static int child_spi(const struct ike_ctx *c, uint32_t *spi)
+{
+	do {
+		int err = c->ops->random(c->arg, (uint8_t *)spi, sizeof(*spi));
+
+		if (err)
+			return err;
+	} while (*spi < CHILD_SPI_MIN);
+	return 0;
+}
+
+/* Derive the pair's keys and hand it to actun with our directions. */
+static int install_child(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct nego_choice *ch,
+			 const struct ts_prefix *remote_ts, unsigned int n_ts)
+{
+	struct crypto_suite s = ch->suite;
+	struct child_sa_keys k = { 0 };
+	struct child_sa_install in;
+	uint32_t rekey = sa->conn->rekey_seconds ?: DEFAULT_REKEY_SECONDS;
+	int err;
+
+	if (sa->n_children == IKE_SA_MAX_CHILD)
+		return -ENOSPC;
+	s.prf = sa->suite.prf;
+	err = keymat_child_sa(&s, sa->keys.sk_d, CHUNK_EMPTY, sa->ni, sa->nr,
+			      &k);
+	if (err)
+		return err;
+	in = (struct child_sa_install){
+		.conn = sa->conn, .spi_in = sa->nego.spi_in, .spi_out = ch->spi,
+		.suite = s,
+		/* The initiator receives what the responder sends (2.17). */
+		.encr_in = sa->initiator ? k.encr_r : k.encr_i,
+		.integ_in = sa->initiator ? k.integ_r : k.integ_i,
+		.encr_out = sa->initiator ? k.encr_i : k.encr_r,
+		.integ_out = sa->initiator ? k.integ_i : k.integ_r,
+		.encap = sa->natt, .sport = NATT_PORT,
+		.dport = ntohs(sa->remote.sin_port),
+		.soft_seconds = rekey, .hard_seconds = rekey + rekey / 10,
+		.remote_ts = remote_ts, .n_remote_ts = n_ts,
+		.first = sa->n_children == 0,
+	};
+	if (!in.encap)
+		in.sport = in.dport = 0;
+	err = c->ops->child_install(c->arg, &in);
+	child_sa_keys_clear(&k);
+	if (err)
+		return err;
+	struct ike_child *ch_rec = &sa->children[sa->n_children++];
+
+	ch_rec->spi_in = in.spi_in;
+	ch_rec->spi_out = in.spi_out;
+	memcpy(ch_rec->remote_ts, remote_ts, n_ts * sizeof(*remote_ts));
+	ch_rec->n_remote_ts = n_ts;
+	return 0;
+}
+
+int ike_auth_start(struct ike_sa *sa, const struct ike_ctx *c)
+{
+	uint8_t scratch[4096], msg[IKE_MSG_MAX];
+	struct enc_buf sb = enc_buf_init(scratch, sizeof(scratch));
+	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
+	const struct conn *cn = sa->conn;
+	struct enc_payload p[7];
+	struct chunk auth = CHUNK_EMPTY;
+	size_t n = 2;
+	int err = add_id_auth(sa, p, &auth);
+
+	/* IDr, when configured, names the responder's identity (1.2). */
+	if (cn->remote_id.type) {
+		p[2] = p[1];
+		memset(&p[1], 0, sizeof(p[1]));
+		p[1].type = IKE_PL_IDR;
+		p[1].u.id.type = cn->remote_id.type;
+		p[1].u.id.data = cn->remote_id.data;
+		n++;
+	}
+	if (!err)
+		err = child_spi(c, &sa->nego.spi_in);
+	if (!err)
+		err = nego_offer(cn->esp, cn->n_esp, IKE_PROTO_ESP,
+				 sa->nego.spi_in, &p[n++], &sb);
+	if (!err)
+		err = nego_ts_build(cn->local_ts, cn->n_local_ts, IKE_PL_TSI,
+				    &p[n++], &sb);
+	if (!err)
+		err = nego_ts_build(cn->remote_ts, cn->n_remote_ts, IKE_PL_TSR,
+				    &p[n++], &sb);
+	if (!err)
+		err = ike_sa_build(sa, IKE_AUTH, false, sa->next_req_id, p, n,
+				   true, &mb);
+	chunk_clear(&auth);
+	return err ? err : ike_sa_send_request(sa, c, IKE_AUTH,
+					       enc_buf_chunk(&mb));
+}
+
+/* The initiator's side of the first Child SA, from the response. */
+static int initiator_child(struct ike_sa *sa, const struct ike_ctx *c,
+			   const struct enc_message *m)
+{
+	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
+	const struct conn *cn = sa->conn;
+	struct ts_prefix ri[CONFIG_MAX_TS], rr[CONFIG_MAX_TS];
+	struct nego_choice ch;
+	int ni, nr, err;
+
+	if (!sap)	/* the Child SA was refused; the IKE SA stands (1.2) */
+		return 0;
+	err = nego_select(cn->esp, cn->n_esp, IKE_PROTO_ESP, &sap->u.sa, 0,
+			  true, &ch);
+	if (err)
+		return err;
+	/* The responder may only narrow what we proposed (2.9). */
+	ni = nego_ts_narrow(cn->local_ts, cn->n_local_ts,
+			    &enc_message_find(m, IKE_PL_TSI, NULL)->u.ts, ri,
+			    CONFIG_MAX_TS);
+	nr = nego_ts_narrow(cn->remote_ts, cn->n_remote_ts,
+			    &enc_message_find(m, IKE_PL_TSR, NULL)->u.ts, rr,
+			    CONFIG_MAX_TS);
+	if (ni <= 0 || nr <= 0)
+		return ni < 0 ? ni : nr < 0 ? nr : -EPROTO;
+	return install_child(sa, c, &ch, rr, (unsigned int)nr);
+}
+
+int ike_auth_process(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *m)
+{
+	const struct enc_payload *idr = enc_message_find(m, IKE_PL_IDR, NULL);
+	const struct enc_payload *p = NULL;
+
+	/* AUTHENTICATION_FAILED and friends, without IDr/AUTH: give up. */
+	if (!idr)
+		return -EACCES;
+	if (sa->conn->remote_id.type &&
+	    !nego_id_equal(&sa->conn->remote_id, &idr->u.id))
+		return -EACCES;
+	if (verify_auth(sa, m, &idr->u.id))
+		return -EACCES;
+	while ((p = enc_message_find(m, IKE_PL_NOTIFY, p)))
+		if (p->u.notify.type == NOTIFY_AUTHENTICATION_FAILED)
+			return -EACCES;
+	/*
+	 * Authenticated: a refused or bad Child SA leaves the IKE SA up
+	 * without it (a later CREATE_CHILD_SA may succeed).
+	 */
+	initiator_child(sa, c, m);
+	return 0;
+}
+
+/* The responder's Child SA; a refusal becomes the notify in @err_type. */
+static int responder_child(struct ike_sa *sa, const struct ike_ctx *c,
+			   const struct enc_message *m, struct enc_payload *p,
+			   struct enc_buf *sb, uint16_t *err_type)
+{
+	const struct conn *cn = sa->conn;
+	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
+	struct ts_prefix ti[CONFIG_MAX_TS], tr[CONFIG_MAX_TS];
+	struct nego_choice ch;
+	int ni, nr, err;
+
+	*err_type = NOTIFY_NO_PROPOSAL_CHOSEN;
+	if (nego_select(cn->esp, cn->n_esp, IKE_PROTO_ESP, &sap->u.sa, 0,
+			false, &ch))
+		return -ENOENT;
+	*err_type = NOTIFY_TS_UNACCEPTABLE;
+	ni = nego_ts_narrow(cn->remote_ts, cn->n_remote_ts,
+			    &enc_message_find(m, IKE_PL_TSI, NULL)->u.ts, ti,
+			    CONFIG_MAX_TS);
+	nr = nego_ts_narrow(cn->local_ts, cn->n_local_ts,
+			    &enc_message_find(m, IKE_PL_TSR, NULL)->u.ts, tr,
+			    CONFIG_MAX_TS);
+	if (ni <= 0 || nr <= 0)
+		return -ENOENT;
+	/* The peer may retry later; nothing is wrong with its request. */
+	*err_type = NOTIFY_TEMPORARY_FAILURE;
+	err = child_spi(c, &sa->nego.spi_in);
+	if (!err)
+		err = nego_answer(&ch, IKE_PROTO_ESP, sa->nego.spi_in, &p[0], sb);
+	if (!err)
+		err = nego_ts_build(ti, (unsigned int)ni, IKE_PL_TSI, &p[1], sb);
+	if (!err)
+		err = nego_ts_build(tr, (unsigned int)nr, IKE_PL_TSR, &p[2], sb);
+	if (!err)
+		err = install_child(sa, c, &ch, ti, (unsigned int)ni);
+	return err;
+}
+
+static void notify(struct enc_payload *p, uint16_t type)
+{
+	memset(p, 0, sizeof(*p));
+	p->type = IKE_PL_NOTIFY;
+	p->u.notify.type = type;
+}
+
+/* The encrypted AUTHENTICATION_FAILED answer (2.21.2). */
+static int auth_failed(struct ike_sa *sa, const struct enc_message *m,
+		       struct enc_buf *out)
+{
+	struct enc_payload p;
+
+	notify(&p, NOTIFY_AUTHENTICATION_FAILED);
+	out->len = 0;
+	ike_sa_build(sa, IKE_AUTH, true, m->hdr.message_id, &p, 1, true, out);
+	return -EACCES;
+}
+
+/* Pick the connection by IDs and check the initiator's AUTH. */
+static int responder_authenticate(struct ike_sa *sa, const struct ike_ctx *c,
+				  const struct enc_message *m)
+{
+	const struct enc_payload *idi = enc_message_find(m, IKE_PL_IDI, NULL);
+	const struct enc_payload *idr = enc_message_find(m, IKE_PL_IDR, NULL);
+	struct conn *conn;
+
+	if (!idi)
+		return -EACCES;
+	conn = nego_conn_by_ids(c->cfg, &sa->local, &sa->remote, &idi->u.id,
+				idr ? &idr->u.id : NULL);
+	if (!conn)
+		return -EACCES;
+	sa->conn = conn;
+	return verify_auth(sa, m, &idi->u.id);
+}
+
+int ike_auth_respond(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *m, struct enc_buf *out)
+{
+	uint8_t scratch[4096];
+	struct enc_buf sb = enc_buf_init(scratch, sizeof(scratch));
+	struct enc_payload p[5];
+	struct chunk auth = CHUNK_EMPTY;
+	uint16_t refused;
+	size_t n = 2;
+	int err;
+
+	if (responder_authenticate(sa, c, m))
+		return auth_failed(sa, m, out);
+	err = add_id_auth(sa, p, &auth);
+	if (!err && enc_message_find(m, IKE_PL_SA, NULL)) {
+		if (responder_child(sa, c, m, &p[2], &sb, &refused))
+			notify(&p[n++], refused);
+		else
+			n += 3;
+	}
+	out->len = 0;
+	if (!err)
+		err = ike_sa_build(sa, IKE_AUTH, true, m->hdr.message_id, p, n,
+				   true, out);
+	chunk_clear(&auth);
+	return err;
+}

@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ike_init.c - the IKE_SA_INIT exchange, both roles: proposals, key
+ * exchange (with the INVALID_KE_PAYLOAD retry, 1.2/2.7), nonces, NAT
+ * detection (2.23), fragmentation support (RFC 7383 2.3), and the IKE SA
+ * keys (2.14). The raw messages are kept: IKE_AUTH signs them (2.15).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "crypto/keymat.h"
+#include "negotiate.h"
+#include "tasks.h"
+
+#define NATT_PORT 4500
+
+static void spi_be(uint8_t *b, uint64_t spi)
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(spi >> (56 - 8 * i));
+}
+
+/* SHA-1(SPIi | SPIr | IP | port) of NAT_DETECTION_*_IP (2.23). */
+static int natd_hash(uint64_t spi_i, uint64_t spi_r,
+		     const struct sockaddr_in *a, uint8_t out[20])
+{
+	uint8_t in[8 + 8 + 4 + 2];
+	unsigned int len = 0;
+
+	spi_be(in, spi_i);
+	spi_be(in + 8, spi_r);
+	memcpy(in + 16, &a->sin_addr.s_addr, 4);
+	memcpy(in + 20, &a->sin_port, 2);
+	if (!EVP_Digest(in, sizeof(in), out, &len, EVP_sha1(), NULL) ||
+	    len != NOTIFY_NAT_DETECTION_LEN)
+		return -EIO;
+	return 0;
+}
+
+static void notify(struct enc_payload *p, uint16_t type, struct chunk data)
+{
+	memset(p, 0, sizeof(*p));
+	p->type = IKE_PL_NOTIFY;
+	p->u.notify.type = type;
+	p->u.notify.data = data;
+}
+
+/*
+ * Our NAT detection notifies: source is our address, destination the
+ * peer's, hashed with the SPIs of the message they travel in.
+ */
+static int natd_payloads(const struct ike_sa *sa, uint8_t hashes[2][20],
+			 struct enc_payload *p)
+{
+	int err = natd_hash(sa->spi_i, sa->spi_r, &sa->local, hashes[0]);
+
+	if (!err)
+		err = natd_hash(sa->spi_i, sa->spi_r, &sa->remote, hashes[1]);
+	if (err)
+		return err;
+	notify(&p[0], NOTIFY_NAT_DETECTION_SOURCE_IP, chunk_from(hashes[0], 20));
+	notify(&p[1], NOTIFY_NAT_DETECTION_DESTINATION_IP,
+	       chunk_from(hashes[1], 20));
+	return 0;
+}
+
+/* Does any notify of @type in @m carry the hash of @a? */
+static bool natd_match(const struct enc_message *m, uint16_t type,
+		       const struct sockaddr_in *a, bool *present)
+{
+	const struct enc_payload *p = NULL;
+	uint8_t h[20];
+
+	if (natd_hash(m->hdr.spi_i, m->hdr.spi_r, a, h))
+		return false;
+	while ((p = enc_message_find(m, IKE_PL_NOTIFY, p))) {
+		if (p->u.notify.type != type)
+			continue;
+		*present = true;
+		if (chunk_equal(p->u.notify.data, chunk_from(h, 20)))
+			return true;
+	}
+	return false;
+}
+
+/* Who is behind a NAT, from the peer's message (2.23). */
+static void natd_check(struct ike_sa *sa, const struct enc_message *m)
+{
+	bool src = false, dst = false;
+	bool src_ok = natd_match(m, NOTIFY_NAT_DETECTION_SOURCE_IP,
+				 &sa->remote, &src);
+	bool dst_ok = natd_match(m, NOTIFY_NAT_DETECTION_DESTINATION_IP,
+				 &sa->local, &dst);
+
+	/* No notifies: the peer does not do NAT-T; assume no NAT. */
+	sa->nat_remote = src && !src_ok;
+	sa->nat_local = dst && !dst_ok;
+}
+
+static int new_nonce(const struct ike_ctx *c, struct chunk *n)
+{
+	int err;
+
+	chunk_clear(n);
+	err = chunk_alloc(n, IKE_NONCE_LEN);
+	if (!err)
+		err = c->ops->random(c->arg, n->ptr, n->len);
+	return err;
+}
+
+/* Our key pair of @group, its public value in @pub. */
+static int new_key(struct ike_sa *sa, uint16_t group, struct chunk *pub)
+{
+	dh_key_free(sa->dh);
+	sa->dh = NULL;
+	sa->dh_group = group;
+	int err = dh_key_create(group, &sa->dh);
+
+	return err ? err : dh_public_value(sa->dh, pub);
+}
+
+/* KE, nonce, NAT detection and fragmentation: shared by both roles. */
+struct init_payloads {
+	struct enc_payload p[7];
+	size_t n;
+	struct chunk pub;
+	uint8_t natd[2][20];
+};
+
+static int add_common(struct ike_sa *sa, struct init_payloads *ip,
+		      struct chunk nonce)
+{
+	struct enc_payload *p = ip->p;
+	int err;
+
+	memset(&p[ip->n], 0, sizeof(p[0]));
+	p[ip->n].type = IKE_PL_KE;
+	p[ip->n].u.ke.group = sa->dh_group;
+	p[ip->n++].u.ke.data = ip->pub;
+	memset(&p[ip->n], 0, sizeof(p[0]));
+	p[ip->n].type = IKE_PL_NONCE;
+	p[ip->n++].u.nonce.data = nonce;
+	err = natd_payloads(sa, ip->natd, &p[ip->n]);
+	if (err)
+		return err;
+	ip->n += 2;
+	if (sa->conn->fragmentation)
+		notify(&p[ip->n++], NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED,
+		       CHUNK_EMPTY);
+	return 0;
+}
+
+int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
+		   uint16_t group)
+{
+	uint8_t scratch[2048], msg[IKE_MSG_MAX];
+	struct enc_buf sb = enc_buf_init(scratch, sizeof(scratch));
+	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
+	struct init_payloads ip = { .n = 1 };
+	int err;
+
+	sa->spi_r = 0;
+	sa->next_req_id = 0;
+	err = new_key(sa, group, &ip.pub);
+	if (!err)
+		err = new_nonce(c, &sa->ni);
+	if (!err)
+		err = nego_offer(sa->conn->ike, sa->conn->n_ike, IKE_PROTO_IKE,
+				 0, &ip.p[0], &sb);
+	if (!err)
+		err = add_common(sa, &ip, sa->ni);
+	if (!err)
+		err = ike_sa_build(sa, IKE_SA_INIT, false, 0, ip.p, ip.n,
+				   false, &mb);
+	chunk_free(&ip.pub);
+	if (err)
+		return err;
+	chunk_free(&sa->init_req);
+	err = chunk_dup(&sa->init_req, msg, mb.len);
+	return err ? err : ike_sa_send_request(sa, c, IKE_SA_INIT,
+					       enc_buf_chunk(&mb));
+}
+
+/* g^ir, then SKEYSEED and the seven keys; g^ir is wiped. */
+static int derive(struct ike_sa *sa, struct chunk peer_pub)
+{
+	uint8_t spi_i[8], spi_r[8];
+	struct chunk gir = CHUNK_EMPTY;
+	int err = dh_compute_shared(sa->dh, peer_pub, &gir);
+
+	if (err)
+		return err;
+	spi_be(spi_i, sa->spi_i);
+	spi_be(spi_r, sa->spi_r);
+	ike_sa_keys_clear(&sa->keys);
+	err = keymat_ike_sa(&sa->suite, sa->ni, sa->nr, gir, spi_i, spi_r,
+			    &sa->keys);
+	chunk_clear(&gir);
+	/* The private value has done its job. */
+	dh_key_free(sa->dh);
+	sa->dh = NULL;
+	return err;
+}
+
+/* After NAT detection: IKE_AUTH and ESP move to port 4500 (2.23). */
+static void natt_switch(struct ike_sa *sa)
+{
+	if (!sa->nat_local && !sa->nat_remote)
+		return;
+	sa->natt = true;
+	sa->local.sin_port = htons(NATT_PORT);
+	sa->remote.sin_port = htons(NATT_PORT);
+}
+
+/* The group an INVALID_KE_PAYLOAD asks for, if we have it configured. */
+static int retry_group(const struct ike_sa *sa, const struct enc_payload *n,
+		       uint16_t *group)
+{
+	const struct chunk d = n->u.notify.data;
+
+	if (d.len != 2)
+		return -EBADMSG;
+	*group = (uint16_t)(d.ptr[0] << 8 | d.ptr[1]);
+	if (*group == sa->dh_group)
+		return -EPROTO;	/* the peer asks for what it refused */
+	for (unsigned int i = 0; i < sa->conn->n_ike; i++)
+		for (unsigned int k = 0; k < sa->conn->ike[i].n_dh; k++)
+			if (sa->conn->ike[i].dh[k] == *group)
+				return 0;
+	return -ENOENT;
+}
+
+/* Any error notify ends the attempt, except the KE retry. */
+static int response_errors(struct ike_sa *sa, const struct ike_ctx *c,
+			   const struct enc_message *m)
+{
+	const struct enc_payload *p = enc_message_notify(
+		m, NOTIFY_INVALID_KE_PAYLOAD);
+	uint16_t group;
+
+	if (p) {
+		int err = retry_group(sa, p, &group);
+
+		if (!err)
+			err = ike_init_start(sa, c, group);
+		return err ? err : IKE_INIT_RETRIED;
+	}
+	p = NULL;
+	while ((p = enc_message_find(m, IKE_PL_NOTIFY, p)))
+		if (p->u.notify.type <= NOTIFY_ERROR_MAX)
+			return -ECONNREFUSED;
+	/* A COOKIE request: cookies are a later milestone. */
+	if (enc_message_notify(m, NOTIFY_COOKIE))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+int ike_init_process(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *m)
+{
+	const struct enc_payload *ke, *nr;
+	struct nego_choice ch;
+	int err = response_errors(sa, c, m);
+
+	if (err)
+		return err;
+	ke = enc_message_find(m, IKE_PL_KE, NULL);
+	nr = enc_message_find(m, IKE_PL_NONCE, NULL);
+	err = nego_select(sa->conn->ike, sa->conn->n_ike, IKE_PROTO_IKE,
+			  &enc_message_find(m, IKE_PL_SA, NULL)->u.sa,
+			  sa->dh_group, true, &ch);
+	/* The responder must take the group our KE payload is for. */
+	if (err || ch.dh != sa->dh_group || ke->u.ke.group != sa->dh_group ||
+	    !m->hdr.spi_r)
+		return err ? err : -EPROTO;
+	sa->suite = ch.suite;
+	sa->spi_r = m->hdr.spi_r;
+	err = chunk_dup(&sa->nr, nr->u.nonce.data.ptr, nr->u.nonce.data.len);
+	if (!err)
+		err = chunk_dup(&sa->init_resp, m->data.ptr, m->data.len);
+	if (!err)
+		err = derive(sa, ke->u.ke.data);
+	if (err)
+		return err;
+	natd_check(sa, m);
+	natt_switch(sa);
+	sa->peer_frag = enc_message_notify(
+		m, NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->state = IKE_SA_STATE_AUTH;
+	return 0;
+}
+
+int ike_init_error(const struct enc_header *req, uint16_t type,
+		   struct chunk data, struct enc_buf *out)
+{
+	struct enc_header h = {
+		.spi_i = req->spi_i,
+		.version = IKE_VERSION_MAJOR << 4 | IKE_VERSION_MINOR,
+		.exchange = req->exchange,
+		.flags = IKE_FLAG_RESPONSE,
+		.message_id = req->message_id,
+	};
+	struct enc_payload p;
+
+	notify(&p, type, data);
+	out->len = 0;
+	return enc_message_generate(out, &h, &p, 1, NULL);
+}
+
+/*
+ * The connection and proposal for the request: the first connection for
+ * these addresses with a proposal the peer offers. On failure, @out gets
+ * NO_PROPOSAL_CHOSEN, or INVALID_KE_PAYLOAD naming our group when the
+ * chosen proposal does not include the group of the peer's KE.
+ */
+static int choose(struct ike_sa *sa, const struct ike_ctx *c,
+		  const struct enc_message *m, struct nego_choice *ch,
+		  struct enc_buf *out)
+{
+	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
+	const struct enc_sa *offer = &enc_message_find(m, IKE_PL_SA, NULL)->u.sa;
+	struct conn *conn = NULL;
+	uint8_t g[2];
+	int err;
+
+	while ((conn = nego_conn_by_addrs(c->cfg, &sa->local, &sa->remote,
+					  conn))) {
+		err = nego_select(conn->ike, conn->n_ike, IKE_PROTO_IKE, offer,
+				  ke->u.ke.group, false, ch);
+		if (err == -ENOENT)
+			continue;
+		if (err)	/* the SA payload itself is malformed */
+			return ike_init_error(&m->hdr, enc_error_notify(err),
+					      CHUNK_EMPTY, out) ?: err;
+		if (ch->dh != ke->u.ke.group) {
+			g[0] = (uint8_t)(ch->dh >> 8);
+			g[1] = (uint8_t)ch->dh;
+			err = ike_init_error(&m->hdr, NOTIFY_INVALID_KE_PAYLOAD,
+					     chunk_from(g, 2), out);
+			return err ?: -EAGAIN;
+		}
+		sa->conn = conn;
+		sa->suite = ch->suite;
+		sa->dh_group = ch->dh;
+		return 0;
+	}
+	err = ike_init_error(&m->hdr, NOTIFY_NO_PROPOSAL_CHOSEN, CHUNK_EMPTY,
+			     out);
+	return err ?: -ENOENT;
+}
+
+/* The peer's nonce and our key pair, then SKEYSEED and the keys. */
+static int responder_keys(struct ike_sa *sa, const struct ike_ctx *c,
+			  const struct enc_message *m, struct chunk *pub)
+{
+	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
+	const struct chunk ni =
+		enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data;
+	int err = dh_check_peer(ke->u.ke.group, ke->u.ke.data);
+
+	if (!err)
+		err = chunk_dup(&sa->ni, ni.ptr, ni.len);
+	if (!err)
+		err = new_nonce(c, &sa->nr);
+	if (!err)
+		err = new_key(sa, sa->dh_group, pub);
+	if (!err)
+		err = derive(sa, ke->u.ke.data);
+	return err;
+}
+
+int ike_init_respond(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *m, struct enc_buf *out)
+{
+	uint8_t scratch[512];
+	struct enc_buf sb = enc_buf_init(scratch, sizeof(scratch));
+	struct init_payloads ip = { .n = 1 };
+	struct nego_choice ch;
+	int err = choose(sa, c, m, &ch, out);
+
+	if (err)
+		return err;
+	err = responder_keys(sa, c, m, &ip.pub);
+	if (err) {
+		/* A bad KE value is the peer's fault: say so (2.21.1). */
+		chunk_free(&ip.pub);
+		ike_init_error(&m->hdr, NOTIFY_INVALID_SYNTAX, CHUNK_EMPTY,
+			       out);
+		return err;
+	}
+	err = nego_answer(&ch, IKE_PROTO_IKE, 0, &ip.p[0], &sb);
+	if (!err)
+		err = add_common(sa, &ip, sa->nr);
+	out->len = 0;
+	if (!err)
+		err = ike_sa_build(sa, IKE_SA_INIT, true, 0, ip.p, ip.n, false,
+				   out);
+	chunk_free(&ip.pub);
+	if (!err)
+		err = chunk_dup(&sa->init_req, m->data.ptr, m->data.len);
+	if (!err)
+		err = chunk_dup(&sa->init_resp, out->ptr, out->len);
+	if (err) {
+		out->len = 0;
+		return err;
+	}
+	natd_check(sa, m);
+	sa->peer_frag = enc_message_notify(
+		m, NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->state = IKE_SA_STATE_AUTH;
+	return 0;
+}

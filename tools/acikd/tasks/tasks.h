@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * tasks.h - one task per exchange (strongSwan's sa/ikev2/tasks): each has
+ * an initiator side (start: build and send the request; process: handle
+ * the response) and a responder side (respond: process the request and
+ * build the response). The manager owns the SA tables, the windows and
+ * the decision to delete an SA when a task fails.
+ *
+ * Return conventions: 0 when the exchange succeeded; a negative errno
+ * when it failed and the SA is to be deleted. A responder task that fails
+ * may still have put an error response into @out (sent before deleting).
+ */
+#ifndef ACIKD_TASKS_TASKS_H
+#define ACIKD_TASKS_TASKS_H
+
+#include "ike_sa.h"
+
+/* ike_init.c: IKE_SA_INIT (RFC 7296 1.2, 2.7, 2.10, 2.14, 2.23). */
+
+/* Initiator: a fresh key pair of @group, Ni, the request; it is sent. */
+int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
+		   uint16_t group);
+/*
+ * Initiator: the response. Return 0 (keys derived, go on with IKE_AUTH),
+ * IKE_INIT_RETRIED (INVALID_KE_PAYLOAD: the request went again with the
+ * group asked for), or a negative errno.
+ */
+#define IKE_INIT_RETRIED 1
+int ike_init_process(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *resp);
+/*
+ * Responder: @sa is new (SPIs, addresses set, not in a table), @req the
+ * parsed request, @local the address it reached. On failure @out holds
+ * the stateless error response (SPIr zero) if there is one to send.
+ */
+int ike_init_respond(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *req, struct enc_buf *out);
+/* A stateless IKE_SA_INIT error response to @req (SPIr zero). */
+int ike_init_error(const struct enc_header *req, uint16_t notify,
+		   struct chunk data, struct enc_buf *out);
+
+/* ike_auth.c: IKE_AUTH with PSK and the first Child SA (1.2, 2.15). */
+
+int ike_auth_start(struct ike_sa *sa, const struct ike_ctx *c);
+int ike_auth_process(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *resp);
+int ike_auth_respond(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct enc_message *req, struct enc_buf *out);
+
+#endif /* ACIKD_TASKS_TASKS_H */
