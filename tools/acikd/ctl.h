@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ctl.h - acikd's control socket, what `acctl ike` talks to.
+ *
+ * A Unix stream socket (mode 0600: only root may look at or reload the
+ * daemon). A client connects, writes one request line and reads the
+ * answer until the daemon closes the connection:
+ *
+ *	show\n		a JSON array, one object per IKE SA:
+ *			{"conn":"c1","state":"established",
+ *			 "remote":"198.51.100.1","remote_port":500,
+ *			 "spi_i":"0123456789abcdef","spi_r":"...",
+ *			 "encr":"aes-gcm-16","encr_keybits":256,
+ *			 "integ":"none","prf":"hmac-sha2-256","dh":20,
+ *			 "established_seconds":12,"rekey_seconds":14388,
+ *			 "children":1}
+ *			(established_seconds: age; rekey_seconds: until the
+ *			rekey; both left out when not known). Never keys.
+ *	reload\n	{"reload":"ok"} or {"error":"why"}
+ *
+ * Anything else is answered with {"error":"..."}.
+ */
+#ifndef ACIKD_CTL_H
+#define ACIKD_CTL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ike.h"
+#include "loop.h"
+
+/* The control socket when the configuration names none; with -n NETNS
+ * it is /run/acikd.NETNS.ctl, so that daemons of several namespaces do
+ * not collide. acctl ike uses the same rule. */
+#define ACIKD_CTL_DIR		"/run"
+#define ACIKD_CTL_PATH		ACIKD_CTL_DIR "/acikd.ctl"
+
+/* Longest request line. */
+#define CTL_REQ_MAX		64
+
+/* What the control socket asks of the daemon. */
+typedef int (*ctl_list_cb)(void *cbarg, const struct ike_sa_info *sa);
+
+struct ctl_ops {
+	/* ike_manager_list() */
+	int (*list)(void *arg, ctl_list_cb cb, void *cbarg);
+	/* acikd_reload(); @err says why it failed */
+	int (*reload)(void *arg, char *err, size_t errlen);
+};
+
+struct ctl_client;
+
+/**
+ * struct ctl - the listening socket and its clients
+ * @lfd: the listening socket
+ * @loop: where clients are watched
+ * @path: its path, unlinked on close
+ * @ops: the daemon's side
+ * @arg: @ops' argument
+ * @clients: connections waiting for their request line
+ */
+struct ctl {
+	struct loop_fd lfd;
+	struct loop *loop;
+	char path[108];
+	const struct ctl_ops *ops;
+	void *arg;
+	struct ctl_client *clients;
+};
+
+/* The default path for @netns (NULL: none) into @buf; 0 or -ENAMETOOLONG. */
+int ctl_default_path(const char *netns, char *buf, size_t len);
+
+/*
+ * ctl_open() - listen on @path and watch it in @loop. A stale socket
+ * file is replaced; one a running daemon answers on is not (-EADDRINUSE).
+ * 0 or -errno, logged.
+ */
+int ctl_open(struct ctl *ctl, struct loop *loop, const char *path,
+	     const struct ctl_ops *ops, void *arg);
+void ctl_close(struct ctl *ctl);
+
+/* The answer to "show" (tests, and the daemon's log on SIGUSR1 later). */
+int ctl_show(FILE *fp, const struct ctl_ops *ops, void *arg,
+	     uint64_t now_ms);
+
+#endif /* ACIKD_CTL_H */

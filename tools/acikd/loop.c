@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * loop.c - the epoll loop, and the daemon it runs: the protocol core
+ * between the IKE sockets, actun and the control socket (see loop.h).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "ike.h"
+#include "kernel.h"
+#include "loop.h"
+#include "socket.h"
+
+#define LOOP_MAX_EVENTS	64
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---- the generic loop --------------------------------------------------- */
+
+uint64_t loop_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int loop_init(struct loop *loop)
+{
+	loop->stop = false;
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	return loop->epfd < 0 ? -errno : 0;
+}
+
+void loop_fini(struct loop *loop)
+{
+	if (loop->epfd >= 0)
+		close(loop->epfd);
+	loop->epfd = -1;
+}
+
+int loop_add(struct loop *loop, struct loop_fd *lfd, loop_fd_cb cb,
+	     void *arg, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = lfd };
+
+	lfd->cb = cb;
+	lfd->arg = arg;
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, lfd->fd, &ev))
+		return -errno;
+	lfd->epfd = loop->epfd;
+	return 0;
+}
+
+int loop_wait(struct loop *loop, int timeout_ms)
+{
+	struct epoll_event ev[LOOP_MAX_EVENTS];
+	struct loop_fd *lfd;
+	int n, i;
+
+	n = epoll_wait(loop->epfd, ev, LOOP_MAX_EVENTS, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	loop->rearm = false;
+	for (i = 0; i < n && !loop->stop && !loop->rearm; i++) {
+		lfd = ev[i].data.ptr;
+		lfd->cb(lfd, ev[i].events);
+	}
+	return 0;
+}
+
+/* ---- the core's environment -------------------------------------------- */
+
+static int env_send(void *ctx, const struct sockaddr_in *local,
+		    const struct sockaddr_in *remote, bool natt,
+		    struct chunk msg)
+{
+	struct acikd *d = ctx;
+	struct ike_socket *s = socket_set_pick(d->socks, local, natt);
+
+	if (!s)
+		return -EADDRNOTAVAIL;
+	return socket_send(s, local, remote, msg);
+}
+
+static int env_child_install(void *ctx, const struct child_sa_install *c)
+{
+	struct acikd *d = ctx;
+
+	return kernel_child_install(d->kern, c);
+}
+
+static int env_child_remove(void *ctx, const struct child_sa_remove *c)
+{
+	struct acikd *d = ctx;
+
+	return kernel_child_remove(d->kern, c);
+}
+
+static int env_random(void *ctx, uint8_t *buf, size_t len)
+{
+	(void)ctx;
+	if (len > INT_MAX)
+		return -EINVAL;
+	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
+}
+
+static const struct ike_env_ops env_ops = {
+	.send = env_send,
+	.child_install = env_child_install,
+	.child_remove = env_child_remove,
+	.random = env_random,
+};
+
+/* ---- events into the core ---------------------------------------------- */
+
+static void on_datagram(void *arg, const struct sockaddr_in *local,
+			const struct sockaddr_in *remote, bool natt,
+			struct chunk msg)
+{
+	struct acikd *d = arg;
+
+	/* a message the core refuses is its to log; nothing to do here */
+	ike_manager_receive(d->ike, loop_now_ms(), local, remote, natt, msg);
+}
+
+static void on_socket(struct loop_fd *lfd, uint32_t events)
+{
+	struct ike_socket *s = container_of(lfd, struct ike_socket, lfd);
+	struct acikd *d = lfd->arg;
+	int ret;
+
+	(void)events;
+	ret = socket_read(s, d->socks->buf, SOCKET_BUF_SIZE, on_datagram, d);
+	if (ret < 0 && ret != -ECONNREFUSED)	/* ICMP of an earlier send */
+		syslog(LOG_WARNING, "UDP receive: %s", strerror(-ret));
+}
+
+static void on_expired(void *arg, const char *tunnel, uint32_t spi_in,
+		       bool hard)
+{
+	struct acikd *d = arg;
+
+	ike_manager_child_expired(d->ike, loop_now_ms(), tunnel, spi_in, hard);
+}
+
+static void on_monitor(struct loop_fd *lfd, uint32_t events)
+{
+	struct acikd *d = lfd->arg;
+
+	(void)events;
+	kernel_monitor_read(d->kern);
+}
+
+static void on_signal(struct loop_fd *lfd, uint32_t events)
+{
+	struct signalfd_siginfo si;
+	struct acikd *d = lfd->arg;
+	char err[256];
+
+	(void)events;
+	while (read(lfd->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (acikd_reload(d, err, sizeof(err)) == 0)
+				syslog(LOG_INFO, "configuration reloaded");
+			continue;
+		}
+		syslog(LOG_INFO, "%s: shutting down", strsignal((int)si.ssi_signo));
+		d->loop.stop = true;
+	}
+}
+
+/* ---- control socket --------------------------------------------------- */
+
+static int ctl_list(void *arg, ctl_list_cb cb, void *cbarg)
+{
+	struct acikd *d = arg;
+
+	return ike_manager_list(d->ike, cb, cbarg);
+}
+
+static int ctl_reload(void *arg, char *err, size_t errlen)
+{
+	return acikd_reload(arg, err, errlen);
+}
+
+static const struct ctl_ops ctl_ops = {
+	.list = ctl_list,
+	.reload = ctl_reload,
+};
+
+/* ---- setup -------------------------------------------------------- */
+
+/* SIGTERM, SIGINT and SIGHUP arrive through a signalfd, in the loop, so
+ * that a reload or shutdown never interrupts the core mid-message. */
+static int signals_open(struct acikd *d)
+{
+	sigset_t set;
+	int ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);	/* ctl clients that hang up early */
+	d->sig.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (d->sig.fd < 0)
+		return -errno;
+	ret = loop_add(&d->loop, &d->sig, on_signal, d, EPOLLIN);
+	return ret;
+}
+
+/* Watch the sockets socket_set_sync() opened (and not the others again). */
+static void watch_sockets(struct acikd *d)
+{
+	struct ike_socket *s;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < d->socks->n; i++) {
+		s = d->socks->v[i];
+		if (s->lfd.epfd >= 0)
+			continue;
+		ret = loop_add(&d->loop, &s->lfd, on_socket, d, EPOLLIN);
+		if (ret)
+			syslog(LOG_ERR, "cannot watch a UDP socket: %s",
+			       strerror(-ret));
+	}
+}
+
+static bool conn_named(const struct acikd_config *cfg, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; cfg && i < cfg->n_conns; i++)
+		if (!strcmp(cfg->conns[i]->name, name))
+			return true;
+	return false;
+}
+
+/* Start the connections of @cfg that initiate and that @old lacks. */
+static void initiate_new(struct acikd *d, const struct acikd_config *old)
+{
+	const struct conn *c;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < d->cfg->n_conns; i++) {
+		c = d->cfg->conns[i];
+		if (!c->initiate || conn_named(old, c->name))
+			continue;
+		ret = ike_manager_initiate(d->ike, loop_now_ms(), c->name);
+		if (ret)
+			syslog(LOG_ERR, "connection %s: cannot initiate: %s",
+			       c->name, strerror(-ret));
+	}
+}
+
+static int ctl_start(struct acikd *d)
+{
+	int ret = 0;
+
+	if (d->cfg->ctl_path[0])
+		snprintf(d->ctl_path, sizeof(d->ctl_path), "%s",
+			 d->cfg->ctl_path);
+	else
+		ret = ctl_default_path(d->netns, d->ctl_path,
+				       sizeof(d->ctl_path));
+	return ret ? ret : ctl_open(d->ctl, &d->loop, d->ctl_path, &ctl_ops, d);
+}
+
+static int alloc_parts(struct acikd *d)
+{
+	d->socks = calloc(1, sizeof(*d->socks));
+	d->kern = calloc(1, sizeof(*d->kern));
+	d->ctl = calloc(1, sizeof(*d->ctl));
+	if (!d->socks || !d->kern || !d->ctl)
+		return -ENOMEM;
+	d->kern->mon_fd = LOOP_FD_INIT;
+	d->ctl->lfd = LOOP_FD_INIT;
+	return socket_set_init(d->socks);
+}
+
+static int start(struct acikd *d)
+{
+	int ret;
+
+	ret = alloc_parts(d);
+	if (!ret)
+		ret = loop_init(&d->loop);
+	if (!ret)
+		ret = signals_open(d);
+	if (!ret)
+		ret = kernel_open(d->kern, on_expired, d);
+	if (!ret)
+		ret = loop_add(&d->loop, &d->kern->mon_fd, on_monitor, d,
+			       EPOLLIN);
+	if (ret)
+		return ret;
+	/* a socket that cannot be bound or handed over is logged and the
+	 * rest still work: one bad connection must not stop the others */
+	socket_set_sync(d->socks, d->cfg, d->kern->req);
+	watch_sockets(d);
+	d->ike = ike_manager_new(d->cfg, &env_ops, d);
+	if (!d->ike)
+		return -ENOMEM;
+	return ctl_start(d);
+}
+
+int acikd_init(struct acikd *d, const char *config_path, const char *netns,
+	       struct acikd_config *cfg)
+{
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->config_path = config_path;
+	d->netns = netns;
+	d->cfg = cfg;
+	d->loop.epfd = -1;
+	d->sig = LOOP_FD_INIT;
+	ret = start(d);
+	if (ret) {
+		syslog(LOG_ERR, "cannot start: %s", strerror(-ret));
+		acikd_fini(d);
+		return ret;
+	}
+	initiate_new(d, NULL);
+	syslog(LOG_INFO, "started: %u connections, control socket %s",
+	       cfg->n_conns, d->ctl_path);
+	return 0;
+}
+
+int acikd_reload(struct acikd *d, char *err, size_t errlen)
+{
+	struct acikd_config *cfg, *old;
+	int ret;
+
+	err[0] = '\0';
+	ret = config_load(d->config_path, &cfg, err, errlen);
+	if (ret) {
+		syslog(LOG_ERR, "reload of %s failed, keeping the configuration in force: %s",
+		       d->config_path, err[0] ? err : strerror(-ret));
+		return ret;
+	}
+	socket_set_sync(d->socks, cfg, d->kern->req);
+	d->loop.rearm = true;	/* sockets of this batch may be gone */
+	watch_sockets(d);
+	ike_manager_set_config(d->ike, cfg);
+	old = d->cfg;
+	d->cfg = cfg;
+	initiate_new(d, old);
+	/* SAs negotiated under the old connections hold their own
+	 * references (conn_get), so the old file can go now */
+	config_free(old);
+	/* the reload may have come through the control socket: moving it
+	 * now would free the client being answered */
+	if (cfg->ctl_path[0] && strcmp(cfg->ctl_path, d->ctl_path))
+		syslog(LOG_NOTICE, "control socket stays %s until restart",
+		       d->ctl_path);
+	return 0;
+}
+
+/* Wait for the next event or the core's next deadline. */
+static int wait_timeout(uint64_t deadline, uint64_t now)
+{
+	if (!deadline || deadline == UINT64_MAX)
+		return -1;
+	/* at least 1 ms: a deadline the tick left in the past must not
+	 * turn the loop into a busy one */
+	if (deadline <= now)
+		return 1;
+	return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
+}
+
+int acikd_run(struct acikd *d)
+{
+	uint64_t now;
+	int ret;
+
+	while (!d->loop.stop) {
+		/* every turn: any event may have armed an earlier timer
+		 * (a retransmission, say), and ike.h has no other way to
+		 * learn the next deadline than asking tick() */
+		now = loop_now_ms();
+		d->deadline_ms = ike_manager_tick(d->ike, now);
+		ret = loop_wait(&d->loop, wait_timeout(d->deadline_ms, now));
+		if (ret) {
+			syslog(LOG_ERR, "event loop: %s", strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void acikd_fini(struct acikd *d)
+{
+	if (d->ctl)
+		ctl_close(d->ctl);
+	/* the core first: its last callbacks may still remove Child SAs */
+	if (d->ike)
+		ike_manager_free(d->ike);
+	d->ike = NULL;
+	if (d->kern && d->kern->req) {
+		kernel_flush(d->kern);	/* nothing half-configured left */
+		if (d->socks)
+			socket_set_fini(d->socks, d->kern->req);
+	} else if (d->socks) {
+		socket_set_fini(d->socks, NULL);
+	}
+	if (d->kern)
+		kernel_close(d->kern);
+	if (d->cfg)
+		config_free(d->cfg);
+	d->cfg = NULL;
+	loop_fd_close(&d->sig);
+	loop_fini(&d->loop);
+	free(d->ctl);
+	free(d->kern);
+	free(d->socks);
+	d->ctl = NULL;
+	d->kern = NULL;
+	d->socks = NULL;
+}
+
+void acikd_log_open(bool foreground)
+{
+	/* in the foreground, also standard error, unless that is the
+	 * journal already (systemd sets JOURNAL_STREAM), which would show
+	 * every message twice */
+	int opt = LOG_PID | LOG_NDELAY;
+
+	if (foreground && !getenv("JOURNAL_STREAM"))
+		opt |= LOG_PERROR;
+	openlog("acikd", opt, LOG_DAEMON);
+}

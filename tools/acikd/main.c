@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * main.c - the acikd process: options, network namespace, configuration,
+ * daemonizing; loop.c does the rest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "actun.h"
+#include "config.h"
+#include "ctl.h"
+#include "loop.h"
+
+#define ACIKD_VERSION		"0.1.0"
+#define ACIKD_CONFIG_PATH	"/etc/acikd.conf"
+
+/**
+ * struct options - the command line
+ * @foreground: -f
+ * @check: -t, check the configuration and exit
+ * @config: -c FILE
+ * @netns: -n NETNS
+ */
+struct options {
+	bool foreground;
+	bool check;
+	const char *config;
+	const char *netns;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+"Usage: acikd [ -f ] [ -t ] [ -c FILE ] [ -n NETNS ]\n"
+"       acikd { -h | -V }\n"
+"\n"
+"acikd is actun's IKEv2 daemon (RFC 7296). It answers (and, for connections\n"
+"marked initiate, starts) IKE negotiations on UDP ports 500 and 4500 of the\n"
+"local addresses its connections name, and installs the Child SAs it\n"
+"negotiates, with routes to the peer's traffic selectors, into the actun\n"
+"ipsec tunnel each connection is bound to. ESP in UDP on port 4500 is handed\n"
+"to the actun device; IKE stays with acikd.\n"
+"\n"
+"Options:\n"
+"  -f, --foreground   stay in the foreground and log to standard error as well\n"
+"                     as to syslog (not when standard error is the journal)\n"
+"  -t, --test         read and check the configuration, then exit: 0 if it\n"
+"                     is valid, 1 (with the reason) if not\n"
+"  -c, --config FILE  the configuration file (default " ACIKD_CONFIG_PATH ")\n"
+"  -n, --netns NETNS  run in network namespace NETNS (/run/netns/NETNS), which\n"
+"                     is entered before anything else; the default control\n"
+"                     socket is then " ACIKD_CTL_DIR "/acikd.NETNS.ctl\n"
+"  -h, --help         print this help\n"
+"  -V, --version      print the version\n"
+"\n"
+"Signals: SIGHUP reloads the configuration (kept if the new one is invalid;\n"
+"established SAs stay under the connection they were negotiated with);\n"
+"SIGTERM and SIGINT stop the daemon, which first removes the Child SAs and\n"
+"routes it installed and gives the NAT-T sockets back to actun.\n"
+"\n"
+"Control: \"acctl ike show\" lists the IKE SAs and \"acctl ike reload\" reloads,\n"
+"through the control socket (default " ACIKD_CTL_PATH ", mode 0600).\n"
+"\n"
+"Needs the actun module and CAP_NET_ADMIN and CAP_NET_BIND_SERVICE (root).\n"
+"See acikd(8).\n");
+}
+
+/* 0: go on, 1: exit 0 (help, version), -1: exit 1 */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "foreground", no_argument,       NULL, 'f' },
+		{ "test",       no_argument,       NULL, 't' },
+		{ "config",     required_argument, NULL, 'c' },
+		{ "netns",      required_argument, NULL, 'n' },
+		{ "help",       no_argument,       NULL, 'h' },
+		{ "version",    no_argument,       NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	o->config = ACIKD_CONFIG_PATH;
+	while ((c = getopt_long(argc, argv, "ftc:n:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->foreground = true; break;
+		case 't': o->check = true; break;
+		case 'c': o->config = optarg; break;
+		case 'n': o->netns = optarg; break;
+		case 'h': usage(stdout); return 1;
+		case 'V': printf("acikd %s\n", ACIKD_VERSION); return 1;
+		default:
+			fprintf(stderr, "Try \"acikd --help\".\n");
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "acikd: unexpected argument \"%s\"; try \"acikd --help\".\n",
+			argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Detach from the terminal once everything is set up, so that every
+ * startup error still reaches the caller with an exit status. The
+ * descriptors (sockets, epoll, signalfd) carry over to the child, and a
+ * signalfd reports the signals of whoever reads it.
+ */
+static int daemonize(void)
+{
+	pid_t pid = fork();
+	int fd;
+
+	if (pid < 0)
+		return -errno;
+	if (pid > 0)
+		_exit(0);
+	if (setsid() < 0 || chdir("/"))
+		return -errno;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+static int load(const struct options *o, struct acikd_config **cfg)
+{
+	char err[256] = "";
+	int ret = config_load(o->config, cfg, err, sizeof(err));
+
+	if (ret)
+		syslog(LOG_ERR, "%s: %s", o->config,
+		       err[0] ? err : strerror(-ret));
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct actun_error err;
+	struct acikd_config *cfg;
+	struct acikd d;
+	int ret;
+
+	ret = parse_options(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 1;
+	acikd_log_open(o.foreground || o.check);
+	/* first: the sockets, devices and even the actun family are the
+	 * namespace's */
+	if (o.netns && actun_netns_enter(o.netns, &err)) {
+		syslog(LOG_ERR, "network namespace %s: %s", o.netns,
+		       err.msg[0] ? err.msg : strerror(err.err));
+		return 1;
+	}
+	if (load(&o, &cfg))
+		return 1;
+	if (o.check) {
+		config_free(cfg);
+		return 0;
+	}
+	if (acikd_init(&d, o.config, o.netns, cfg))
+		return 1;
+	if (!o.foreground && daemonize()) {
+		syslog(LOG_ERR, "cannot daemonize: %s", strerror(errno));
+		acikd_fini(&d);
+		return 1;
+	}
+	ret = acikd_run(&d);
+	acikd_fini(&d);
+	syslog(LOG_INFO, "stopped");
+	closelog();
+	return ret ? 1 : 0;
+}
