@@ -229,15 +229,21 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 		delete_sa(m, sa);
 }
 
-/* Empty INFORMATIONAL (liveness) and anything else: an empty answer. */
+/*
+ * Requests on an established SA before their tasks exist: every request
+ * gets a response (2.1). INFORMATIONAL gets an empty one (liveness
+ * checks); CREATE_CHILD_SA is refused with NO_ADDITIONAL_SAS.
+ */
 static int respond_other(struct ike_sa *sa, const struct enc_message *msg,
 			 struct enc_buf *out)
 {
-	if (msg->hdr.exchange != INFORMATIONAL ||
-	    sa->state != IKE_SA_STATE_ESTABLISHED)
-		return -EOPNOTSUPP;
-	return ike_sa_build(sa, INFORMATIONAL, true, msg->hdr.message_id,
-			    NULL, 0, true, out);
+	struct enc_payload n = { .type = IKE_PL_NOTIFY };
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+		return -EPROTO;
+	n.u.notify.type = NOTIFY_NO_ADDITIONAL_SAS;
+	return ike_sa_build(sa, msg->hdr.exchange, true, msg->hdr.message_id,
+			    &n, msg->hdr.exchange == CREATE_CHILD_SA, true, out);
 }
 
 /* A request inside the window: decrypt, dispatch, answer. */
@@ -249,7 +255,7 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	uint8_t buf[IKE_MSG_MAX];
 	struct enc_buf out = enc_buf_init(buf, sizeof(buf));
 	struct chunk plain = CHUNK_EMPTY;
-	bool auth = msg->hdr.exchange == IKE_AUTH;
+	bool auth;
 	int err;
 
 	if (msg->sk < 0 || ike_sa_decrypt(sa, msg, &plain))
@@ -260,7 +266,9 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 		sa->local = *local;
 		sa->natt = natt;
 	}
-	if (auth != (sa->state == IKE_SA_STATE_AUTH))
+	/* IKE_AUTH comes exactly once, right after IKE_SA_INIT. */
+	auth = sa->state == IKE_SA_STATE_AUTH;
+	if (auth != (msg->hdr.exchange == IKE_AUTH))
 		err = -EPROTO;
 	else
 		err = auth ? ike_auth_respond(sa, &m->ctx, msg, &out) :
@@ -271,13 +279,15 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 		ike_sa_send_response(sa, &m->ctx, local, remote, natt,
 				     enc_buf_chunk(&out));
 	}
-	if (auth && !err) {
-		ike_sa_table_established(&m->table, sa);
-		sa->established_ms = m->ctx.now_ms;
-	} else if (auth) {
+	if (!auth)
+		return;
+	if (err) {
 		/* Failed authentication leaves no state behind. */
 		delete_sa(m, sa);
+		return;
 	}
+	ike_sa_table_established(&m->table, sa);
+	sa->established_ms = m->ctx.now_ms;
 }
 
 int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,

@@ -187,23 +187,27 @@ static int initiator_child(struct ike_sa *sa, const struct ike_ctx *c,
 			   const struct enc_message *m)
 {
 	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
+	const struct enc_payload *tsi = enc_message_find(m, IKE_PL_TSI, NULL);
+	const struct enc_payload *tsr = enc_message_find(m, IKE_PL_TSR, NULL);
 	const struct conn *cn = sa->conn;
 	struct ts_prefix ri[CONFIG_MAX_TS], rr[CONFIG_MAX_TS];
 	struct nego_choice ch;
 	int ni, nr, err;
 
-	if (!sap)	/* the Child SA was refused; the IKE SA stands (1.2) */
+	/*
+	 * The Child SA was refused (the IKE SA stands, 1.2); with an error
+	 * notify the encoding lets the three payloads be incomplete.
+	 */
+	if (!sap || !tsi || !tsr)
 		return 0;
 	err = nego_select(cn->esp, cn->n_esp, IKE_PROTO_ESP, &sap->u.sa, 0,
 			  true, &ch);
 	if (err)
 		return err;
 	/* The responder may only narrow what we proposed (2.9). */
-	ni = nego_ts_narrow(cn->local_ts, cn->n_local_ts,
-			    &enc_message_find(m, IKE_PL_TSI, NULL)->u.ts, ri,
+	ni = nego_ts_narrow(cn->local_ts, cn->n_local_ts, &tsi->u.ts, ri,
 			    CONFIG_MAX_TS);
-	nr = nego_ts_narrow(cn->remote_ts, cn->n_remote_ts,
-			    &enc_message_find(m, IKE_PL_TSR, NULL)->u.ts, rr,
+	nr = nego_ts_narrow(cn->remote_ts, cn->n_remote_ts, &tsr->u.ts, rr,
 			    CONFIG_MAX_TS);
 	if (ni <= 0 || nr <= 0)
 		return ni < 0 ? ni : nr < 0 ? nr : -EPROTO;

@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "config.h"
+#include "crypto/dh.h"
 #include "encoding/encoding.h"
 #include "ike.h"
 
@@ -105,7 +106,8 @@ static inline int te_send(void *ctx, const struct sockaddr_in *local,
 static inline void te_copy(uint8_t *dst, size_t *len, struct chunk c)
 {
 	assert_true(c.len <= 64);
-	memcpy(dst, c.ptr, c.len);
+	if (c.len)
+		memcpy(dst, c.ptr, c.len);
 	*len = c.len;
 }
 
