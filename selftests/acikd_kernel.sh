@@ -1,0 +1,95 @@
+#!/bin/bash
+# acikd's kernel interface (tools/acikd/kernel.c) against actun, through
+# tools/acikd/tests/kernel_smoke: a Child SA pair goes in inbound first,
+# then outbound, then the routes of the tunnel's first pair; every
+# transform IKE negotiates maps to one actun takes; UDP encapsulation and
+# lifetimes arrive; removal takes out the pair and, with the last one, the
+# routes; a refused install leaves nothing behind; soft and hard expiries
+# come back once each per pair; a flush (what acikd does on SIGTERM)
+# removes everything it installed. Checked with acctl.
+# timeout: 120
+source "$(dirname "$0")/lib/common.sh"
+
+SMOKE=$ACTUN_REPO/tools/acikd/tests/kernel_smoke
+
+begin "acikd kernel interface: Child SAs, routes and expiries in actun"
+ensure_module
+if [[ ! -x $SMOKE ]]; then
+	check "kernel_smoke is built (make acikd)" false
+	finish
+	exit
+fi
+ns_add ak
+A="acctl -n ak"
+S="ip netns exec ak $SMOKE ac0 cust"
+ip -n ak link add ac0 type actun
+run $A tunnel add cust dev ac0 mode ipsec local 192.0.2.1 remote 198.51.100.1
+run $A tunnel add other dev ac0 mode ipsec local 192.0.2.1 remote 198.51.100.2
+
+sas() { $A -j sa show tunnel cust; }
+routes() { $A -j route show dev ac0 tunnel cust; }
+nsas() { sas | jq length; }
+nroutes() { routes | jq length; }
+
+# The first pair brings the routes.
+check "install the first pair (GCM-256) with its routes" $S install 0x1000 0x2000 first
+json=$(sas)
+check_eq "inbound and outbound SA" "in 4096 gcm-aes-256|out 8192 gcm-aes-256" \
+	"$(jq -r 'sort_by(.dir) | map("\(.dir) \(.spi) \(.enc)") | join("|")' <<<"$json")"
+check_fails "no key material in the SA dump" grep -qiE 'key|1112131415' <<<"$json"
+check_eq "routes to the remote traffic selectors" "10.99.0.0/16 2001:db8:99::/48" \
+	"$(routes | jq -r 'map("\(.prefix)/\(.prefixlen)") | sort | join(" ")')"
+
+# A rekeyed pair: routes untouched; encapsulation and lifetimes arrive.
+check "install a second pair (CBC-256 + SHA1, UDP, lifetimes)" \
+	$S install 0x1001 0x2001 cbc256-sha1 encap 4500 4501 life 3000 3600
+check_eq "four SAs" 4 "$(nsas)"
+check_eq "routes not added twice" 2 "$(nroutes)"
+check_eq "second outbound SA as negotiated" "cbc-aes-256 hmac-sha1 udp 4500 4501 3000 3600" \
+	"$(sas | jq -r '.[] | select(.spi == 8193) | "\(.enc) \(.auth) \(.encap) \(.sport) \(.dport) \(.soft_seconds) \(.hard_seconds)"')"
+check_eq "no replay window (anycast)" 0 \
+	"$(sas | jq -r '.[] | select(.spi == 4097) | .replay_window')"
+
+check "remove the older pair (not the last)" $S remove 0x1000 0x2000
+check_eq "two SAs left" "4097 8193" "$(sas | jq -r 'map(.spi) | sort | join(" ")')"
+check_eq "routes stay with the remaining pair" 2 "$(nroutes)"
+check "remove the last pair" $S remove 0x1001 0x2001 last
+check_eq "no SA left" 0 "$(nsas)"
+check_eq "no route left" 0 "$(nroutes)"
+check "removing it again is not an error" $S remove 0x1001 0x2001 last
+
+# Every transform IKE negotiates.
+for suite in gcm128 gcm256 cbc128-sha256 cbc256-sha256 cbc128-sha1 cbc256-sha1; do
+	check "$suite installs" $S install 0x1100 0x2100 $suite first
+	check "$suite removes" $S remove 0x1100 0x2100 last
+done
+check_eq "nothing left after the transforms" "0 0" "$(nsas) $(nroutes)"
+
+# Refusals undo what was done.
+run $A sa add tunnel other dir in spi 0x3000 enc gcm-aes-128 key 0x00112233445566778899aabbccddeeff01020304
+check_fails "an inbound SPI in use elsewhere is refused" $S install 0x3000 0x4000 first
+check_eq "nothing of it left" "0 0" "$(nsas) $(nroutes)"
+run $A sa add tunnel cust dir out spi 0x5001 enc gcm-aes-128 key 0x00112233445566778899aabbccddeeff01020304
+check_fails "an outbound SPI in use in the tunnel is refused" $S install 0x5000 0x5001 first
+check_eq "its inbound SA was taken out again (only the one in the way is left), no routes" \
+	"out 20481|0" "$(sas | jq -r 'map("\(.dir) \(.spi)") | join(" ")')|$(nroutes)"
+run $A sa del tunnel cust dir out spi 0x5001
+check_fails "a tunnel that does not exist" ip netns exec ak $SMOKE ac0 nosuch install 0x6000 0x7000
+check_fails "a device that does not exist" ip netns exec ak $SMOKE ac9 cust install 0x6000 0x7000
+check_eq "nothing left after the refusals" "0 0" "$(nsas) $(nroutes)"
+
+# Expiries: soft then hard, each once per pair (both SAs of it expire).
+out=$($S expire 0x6000 0x7000 2>&1)
+echo "$out" | sed 's/^/  | /'
+check_eq "soft expiry reported once" 1 "$(grep -c 'expired soft 0x00006000 tunnel cust' <<<"$out")"
+check_eq "hard expiry reported once" 1 "$(grep -c 'expired hard 0x00006000 tunnel cust' <<<"$out")"
+check_eq "expired pair and routes removed" "0 0" "$(nsas) $(nroutes)"
+
+# Shutdown: everything acikd installed goes.
+check "flush after two pairs" $S flush 0x8000 0x9000
+check_eq "flush leaves no SA and no route" "0 0" "$(nsas) $(nroutes)"
+check_eq "the other tunnel's SA was not touched" 12288 \
+	"$($A -j sa show tunnel other | jq -r '.[0].spi')"
+
+ns_del ak
+finish
