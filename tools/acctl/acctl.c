@@ -25,6 +25,7 @@ static const struct acctl_cmd objects[] = {
 	{ "fleet",   do_fleet,   "set and show this server's id in its fleet" },
 	{ "socket",  do_socket,  "hand a device its ESP-in-UDP socket, or take it back" },
 	{ "monitor", do_monitor, "print configuration changes as they happen" },
+	{ "ike",     do_ike,     "show acikd's IKE SAs, reload its configuration" },
 	{ "help",    do_help,    "print this help" },
 };
 

@@ -97,6 +97,9 @@ void acctl_tunnel_deleted(struct acctl *ac, const char *name,
 void acctl_tunnels_forget(struct acctl *ac);
 void acctl_tunnels_age(struct acctl *ac);
 
+/* ike.c: acikd's control socket */
+int do_ike(struct acctl *ac, int argc, char **argv);
+
 /* monitor.c */
 int do_monitor(struct acctl *ac, int argc, char **argv);
 
