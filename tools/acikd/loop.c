@@ -269,16 +269,28 @@ static void initiate_new(struct acikd *d, const struct acikd_config *old)
 	}
 }
 
+/*
+ * The control socket @cfg asks for. config.c fills in ACIKD_CTL_PATH when
+ * the file names none; in a namespace of its own (-n) that default would
+ * collide with the daemon of the initial namespace, so it becomes the
+ * namespace's default.
+ */
+static int ctl_path_for(const struct acikd *d, const struct acikd_config *cfg,
+			char *buf, size_t len)
+{
+	int n;
+
+	if (!cfg->ctl_path[0] ||
+	    (d->netns && !strcmp(cfg->ctl_path, ACIKD_CTL_PATH)))
+		return ctl_default_path(d->netns, buf, len);
+	n = snprintf(buf, len, "%s", cfg->ctl_path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
 static int ctl_start(struct acikd *d)
 {
-	int ret = 0;
+	int ret = ctl_path_for(d, d->cfg, d->ctl_path, sizeof(d->ctl_path));
 
-	if (d->cfg->ctl_path[0])
-		snprintf(d->ctl_path, sizeof(d->ctl_path), "%s",
-			 d->cfg->ctl_path);
-	else
-		ret = ctl_default_path(d->netns, d->ctl_path,
-				       sizeof(d->ctl_path));
 	return ret ? ret : ctl_open(d->ctl, &d->loop, d->ctl_path, &ctl_ops, d);
 }
 
@@ -346,6 +358,7 @@ int acikd_init(struct acikd *d, const char *config_path, const char *netns,
 int acikd_reload(struct acikd *d, char *err, size_t errlen)
 {
 	struct acikd_config *cfg, *old;
+	char path[sizeof(d->ctl_path)];
 	int ret;
 
 	err[0] = '\0';
@@ -367,7 +380,8 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 	config_free(old);
 	/* the reload may have come through the control socket: moving it
 	 * now would free the client being answered */
-	if (cfg->ctl_path[0] && strcmp(cfg->ctl_path, d->ctl_path))
+	if (!ctl_path_for(d, cfg, path, sizeof(path)) &&
+	    strcmp(path, d->ctl_path))
 		syslog(LOG_NOTICE, "control socket stays %s until restart",
 		       d->ctl_path);
 	return 0;

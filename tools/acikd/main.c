@@ -142,9 +142,11 @@ static int load(const struct options *o, struct acikd_config **cfg)
 	char err[256] = "";
 	int ret = config_load(o->config, cfg, err, sizeof(err));
 
-	if (ret)
-		syslog(LOG_ERR, "%s: %s", o->config,
-		       err[0] ? err : strerror(-ret));
+	/* config.c's messages name the file and line already */
+	if (ret && err[0])
+		syslog(LOG_ERR, "%s", err);
+	else if (ret)
+		syslog(LOG_ERR, "%s: %s", o->config, strerror(-ret));
 	return ret;
 }
 
