@@ -7,7 +7,12 @@
 # routes; a refused install leaves nothing behind; soft and hard expiries
 # come back once each per pair; a flush (what acikd does on SIGTERM)
 # removes everything it installed. Checked with acctl.
-# timeout: 120
+# Then the daemon itself, when it is built: two acikd in two namespaces
+# negotiate (one initiates), install their pairs and routes, carry a ping
+# through the tunnel, answer "acctl ike show" (text and JSON, no keys),
+# reload on SIGHUP and "acctl ike reload" (a broken file is refused and the
+# old one kept), and take everything out again on SIGTERM.
+# timeout: 240
 source "$(dirname "$0")/lib/common.sh"
 
 SMOKE=$ACTUN_REPO/tools/acikd/tests/kernel_smoke
@@ -92,4 +97,113 @@ check_eq "the other tunnel's SA was not touched" 12288 \
 	"$($A -j sa show tunnel other | jq -r '.[0].spi')"
 
 ns_del ak
+
+# ---- the daemon ---------------------------------------------------------
+ACIKD=$ACTUN_REPO/tools/acikd/acikd
+if [[ ! -x $ACIKD ]]; then
+	echo "# acikd is not built (the protocol core is missing): daemon checks skipped"
+	finish
+	exit
+fi
+ns_add edge
+ns_add cust
+ip link add ve netns edge type veth peer name vc netns cust
+ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
+ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
+for n in edge cust; do
+	ip -n $n link add ac0 type actun && ip -n $n link set ac0 up
+done
+# the LANs behind each end, and the kernel routes into the tunnel device
+ip -n edge addr add 10.1.0.1/24 dev lo
+ip -n cust addr add 10.2.0.1/24 dev lo
+ip -n edge route add 10.2.0.0/24 dev ac0
+ip -n cust route add 10.1.0.0/24 dev ac0
+run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.2
+run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 192.0.2.2 remote 192.0.2.1
+
+conf() {	# NAME LOCAL REMOTE LOCAL_TS REMOTE_TS TUNNEL [initiate]
+	cat <<EOC
+connections {
+    $1 {
+        local_addrs = $2
+        remote_addrs = $3
+        local { id = $2 }
+        remote { id = $3 }
+        psk = "acikd selftest pass phrase"
+        proposals = aes256gcm16-prfsha256-ecp384
+        esp_proposals = aes256gcm16
+        local_ts = $4
+        remote_ts = $5
+        actun { dev = ac0  tunnel = $6 }
+        ${7:+initiate = yes}
+    }
+}
+EOC
+}
+T=$(mktemp -d)
+conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 c1 >"$T/edge.conf"
+conf e1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 e1 yes >"$T/cust.conf"
+
+check "acikd -t accepts the configuration" $ACIKD -t -c "$T/edge.conf"
+echo 'connections { broken' >"$T/broken.conf"
+check_fails "acikd -t refuses a broken one" $ACIKD -t -c "$T/broken.conf"
+check "the responder starts (daemonized)" $ACIKD -c "$T/edge.conf" -n edge
+EDGE_PID=$(pgrep -n -x acikd)
+$ACIKD -f -c "$T/cust.conf" -n cust 2>"$T/cust.log" &
+CUST_PID=$!
+check_eq "control socket of the namespace, mode 0600" "srw-------" \
+	"$(stat -c %A /run/acikd.edge.ctl)"
+
+established() {
+	local i
+	for i in $(seq 50); do
+		[[ $(acctl -n "$1" -j ike show 2>/dev/null | jq -r '.[0].state') == established ]] &&
+			[[ $(acctl -n "$1" -j sa show | jq length) == 2 ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the initiator's IKE SA and Child SA come up" established cust
+check "the responder's too" established edge
+json=$(acctl -n edge -j ike show)
+check_eq "ike show -j: the connection, peer, transforms" \
+	"c1 192.0.2.2 500 aes-gcm-16 256 20 1" \
+	"$(jq -r '.[0] | "\(.conn) \(.remote) \(.remote_port) \(.encr) \(.encr_keybits) \(.dh) \(.children)"' <<<"$json")"
+check_fails "no key material in ike show" grep -qi 'key\|psk\|pass phrase' <<<"$json"
+check "ike show text" grep -q '^c1 established remote 192.0.2.2 port 500 spi ' \
+	<<<"$(acctl -n edge ike show)"
+check_eq "the Child SA pairs match" \
+	"$(acctl -n edge -j sa show | jq -c 'map(.spi) | sort')" \
+	"$(acctl -n cust -j sa show | jq -c 'map(.spi) | sort')"
+check_eq "routes to the remote traffic selectors" "10.2.0.0/24 c1|10.1.0.0/24 e1" \
+	"$(acctl -n edge -j route show dev ac0 | jq -r '.[] | "\(.prefix)/\(.prefixlen) \(.tunnel)"')|$(acctl -n cust -j route show dev ac0 | jq -r '.[] | "\(.prefix)/\(.prefixlen) \(.tunnel)"')"
+check "a ping through the tunnel" ip netns exec cust ping -c 2 -W 2 -I 10.2.0.1 10.1.0.1
+check_eq "both ends' SAs counted it" "2 2" \
+	"$(acctl -n edge -s -j sa show | jq -r '[.[] | select(.dir == "in") | .packets] | add') $(acctl -n cust -s -j sa show | jq -r '[.[] | select(.dir == "in") | .packets] | add')"
+
+check "acctl ike reload" acctl -n edge ike reload
+cp "$T/edge.conf" "$T/edge.good"
+cp "$T/broken.conf" "$T/edge.conf"
+check_error "acikd:" acctl -n edge ike reload
+check "SIGHUP with a broken file keeps the daemon" kill -HUP "$EDGE_PID"
+sleep 0.5
+check "the SAs survive refused reloads" established edge
+cp "$T/edge.good" "$T/edge.conf"
+check "SIGHUP reloads" kill -HUP "$EDGE_PID"
+sleep 0.5
+check "still established after the reload" established edge
+
+check "SIGTERM stops the initiator" kill -TERM "$CUST_PID"
+wait "$CUST_PID"
+check_eq "it exited 0" 0 $?
+check_eq "and removed its SAs and routes" "0 0" \
+	"$(acctl -n cust -j sa show | jq length) $(acctl -n cust -j route show dev ac0 | jq length)"
+check "SIGTERM stops the responder" kill -TERM "$EDGE_PID"
+for i in $(seq 50); do kill -0 "$EDGE_PID" 2>/dev/null || break; sleep 0.1; done
+check_fails "it is gone" kill -0 "$EDGE_PID"
+check_eq "its SAs and routes too" "0 0" \
+	"$(acctl -n edge -j sa show | jq length) $(acctl -n edge -j route show dev ac0 | jq length)"
+check_fails "its control socket is gone" test -e /run/acikd.edge.ctl
+sed 's/^/  | /' "$T/cust.log"
+rm -rf "$T"
 finish
