@@ -320,6 +320,12 @@ static int start(struct acikd *d)
 	if (!ret)
 		ret = loop_add(&d->loop, &d->kern->mon_fd, on_monitor, d,
 			       EPOLLIN);
+	/* the control socket before the UDP sockets: it is what tells a
+	 * second acikd of the namespace to stop before it takes the NAT-T
+	 * socket hand-over away from the first (clients are served only
+	 * once the loop runs, when the core exists) */
+	if (!ret)
+		ret = ctl_start(d);
 	if (ret)
 		return ret;
 	/* a socket that cannot be bound or handed over is logged and the
@@ -327,9 +333,7 @@ static int start(struct acikd *d)
 	socket_set_sync(d->socks, d->cfg, d->kern->req);
 	watch_sockets(d);
 	d->ike = ike_manager_new(d->cfg, &env_ops, d);
-	if (!d->ike)
-		return -ENOMEM;
-	return ctl_start(d);
+	return d->ike ? 0 : -ENOMEM;
 }
 
 int acikd_init(struct acikd *d, const char *config_path, const char *netns,
@@ -449,14 +453,14 @@ void acikd_fini(struct acikd *d)
 	d->socks = NULL;
 }
 
-void acikd_log_open(bool foreground)
+void acikd_log_open(bool to_stderr)
 {
-	/* in the foreground, also standard error, unless that is the
-	 * journal already (systemd sets JOURNAL_STREAM), which would show
-	 * every message twice */
+	/* not when standard error is the journal already (systemd sets
+	 * JOURNAL_STREAM): it would show every message twice */
 	int opt = LOG_PID | LOG_NDELAY;
 
-	if (foreground && !getenv("JOURNAL_STREAM"))
+	if (to_stderr && !getenv("JOURNAL_STREAM"))
 		opt |= LOG_PERROR;
+	closelog();
 	openlog("acikd", opt, LOG_DAEMON);
 }

@@ -147,7 +147,8 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen);
  */
 void acikd_fini(struct acikd *d);
 
-/* syslog(3), and standard error when running in the foreground. */
-void acikd_log_open(bool foreground);
+/* syslog(3), and standard error too if @to_stderr (while acikd has a
+ * terminal or runs in the foreground); may be called again to change. */
+void acikd_log_open(bool to_stderr);
 
 #endif /* ACIKD_LOOP_H */

@@ -3,6 +3,7 @@
  * main.c - the acikd process: options, network namespace, configuration,
  * daemonizing; loop.c does the rest.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -110,31 +111,59 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /*
- * Detach from the terminal once everything is set up, so that every
- * startup error still reaches the caller with an exit status. The
- * descriptors (sockets, epoll, signalfd) carry over to the child, and a
- * signalfd reports the signals of whoever reads it.
+ * Going to the background happens in two steps. The fork comes before the
+ * daemon is set up: a signalfd watched by epoll is woken through the
+ * signal handling of the process that registered it, so one set up by the
+ * parent would never wake the child's loop. The parent then waits on a
+ * pipe for the child to report how its setup went and exits with that
+ * status, so every startup error still reaches the caller; the child
+ * detaches from the terminal only after reporting.
  */
-static int daemonize(void)
+static int daemon_fork(int *report)
 {
-	pid_t pid = fork();
-	int fd;
+	int pfd[2];
+	char status = 1;
+	pid_t pid;
 
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
 	if (pid < 0)
 		return -errno;
-	if (pid > 0)
-		_exit(0);
-	if (setsid() < 0 || chdir("/"))
-		return -errno;
+	if (pid > 0) {
+		close(pfd[1]);
+		/* nothing read: the child died before reporting */
+		if (read(pfd[0], &status, 1) != 1)
+			status = 1;
+		_exit(status);
+	}
+	close(pfd[0]);
+	*report = pfd[1];
+	return setsid() < 0 ? -errno : 0;
+}
+
+/* Tell the waiting parent @status (0: running) and leave the terminal. */
+static void daemon_ready(int report, int status)
+{
+	char c = (char)status;
+	int fd;
+
+	if (report < 0)
+		return;
+	if (write(report, &c, 1) != 1)
+		syslog(LOG_WARNING, "cannot report to the starting process");
+	close(report);
+	if (status)
+		return;
+	acikd_log_open(false);	/* standard error is going away */
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (chdir("/") || fd < 0)
+		return;
 	dup2(fd, STDIN_FILENO);
 	dup2(fd, STDOUT_FILENO);
 	dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
-	return 0;
 }
 
 static int load(const struct options *o, struct acikd_config **cfg)
@@ -156,12 +185,13 @@ int main(int argc, char **argv)
 	struct actun_error err;
 	struct acikd_config *cfg;
 	struct acikd d;
-	int ret;
+	int ret, report = -1;
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)
 		return ret > 0 ? 0 : 1;
-	acikd_log_open(o.foreground || o.check);
+	/* standard error too until acikd is running in the background */
+	acikd_log_open(true);
 	/* first: the sockets, devices and even the actun family are the
 	 * namespace's */
 	if (o.netns && actun_netns_enter(o.netns, &err)) {
@@ -175,13 +205,15 @@ int main(int argc, char **argv)
 		config_free(cfg);
 		return 0;
 	}
-	if (acikd_init(&d, o.config, o.netns, cfg))
-		return 1;
-	if (!o.foreground && daemonize()) {
+	if (!o.foreground && daemon_fork(&report)) {
 		syslog(LOG_ERR, "cannot daemonize: %s", strerror(errno));
-		acikd_fini(&d);
 		return 1;
 	}
+	if (acikd_init(&d, o.config, o.netns, cfg)) {
+		daemon_ready(report, 1);
+		return 1;
+	}
+	daemon_ready(report, 0);
 	ret = acikd_run(&d);
 	acikd_fini(&d);
 	syslog(LOG_INFO, "stopped");
