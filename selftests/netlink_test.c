@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The "actun" generic netlink family seen raw: requests acctl never builds
- * (unknown, malformed, read-only and reserved attributes, missing nests,
+ * (unknown, malformed, read-only attributes, missing nests,
  * routes whose prefix disagrees with its family or length), the extack each
  * one earns, NLM_F_ECHO on create, and tunnel and route dumps torn by a
  * concurrent change being flagged NLM_F_DUMP_INTR.
@@ -211,20 +211,32 @@ TEST_F(nl, read_only_attributes)
 	}
 }
 
-TEST_F(nl, reserved_objects)
+TEST_F(nl, sa_and_fleet_requests)
 {
-	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_TUNNEL_NEW, NLM_F_ACK);
+	static const uint8_t key[20];
+	struct nl_msg *msg = actun_msg_new(self->sock, ACTUN_CMD_SA_NEW, NLM_F_ACK);
 	struct nlattr *nest;
 
+	/* A read-only SA attribute is refused and pointed at. */
 	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
 	nest = nla_nest_start(msg, ACTUN_A_SA | NLA_F_NESTED);
 	nla_put_u32(msg, ACTUN_SA_A_SPI, 0x100);
-	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, nest, &self->err));
-	EXPECT_STREQ("actun: security associations are not supported by this version of actun",
-		     self->err.msg);
+	nla_put_u8(msg, ACTUN_SA_A_DIR, ACTUN_SA_DIR_OUT);
+	nla_put_u8(msg, ACTUN_SA_A_ENC_ALG, ACTUN_SA_ENC_GCM_AES_128);
+	nla_put(msg, ACTUN_SA_A_ENC_KEY, sizeof(key), key);
+	nla_put_u16(msg, ACTUN_SA_A_SERVER_ID, 1);
+	nla_nest_end(msg, nest);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: attribute is read-only", self->err.msg);
+	EXPECT_EQ(ACTUN_SA_A_SERVER_ID, self->err.attr);
 
-	/* A command this version does not implement. */
+	/* FLEET_SET names no device, but needs its nest. */
 	msg = actun_msg_new(self->sock, ACTUN_CMD_FLEET_SET, NLM_F_ACK);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_STREQ("actun: missing fleet attributes", self->err.msg);
+
+	/* A command past the last one: the generic netlink core refuses it. */
+	msg = actun_msg_new(self->sock, ACTUN_CMD_MAX + 1, NLM_F_ACK);
 	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
 	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, NULL, &self->err));
 }
