@@ -20,6 +20,30 @@
 
 The inner packet of "send" is an ICMP echo reply (84 bytes), which the
 receiver never answers, so a test can count exactly what it sent.
+
+ESP (tunnel mode, RFC 4303; in UDP, RFC 3948):
+
+  pkt.py esp-send CASE SRC DST --spi SPI --enc ENC [--key HEX] [--auth AUTH
+          --auth-key HEX] [--seq N] [--count N] [--udp SPORT:DPORT]
+          [--inner-src A] [--inner-dst B]
+                              crafted ESP (the inner packet as for "send")
+                              with sequence numbers N, N+1, ..., well-formed
+                              or broken as CASE says (see ESP_CASES)
+  pkt.py esp [--seq] [--iv] FILE.pcap...
+                              one line per ESP packet (raw, or UDP with
+                              port 4500 on a side):
+                              SRC>DST [udp SPORT>DPORT] esp spi=0xSPI
+  pkt.py esp-ivs [--src A] FILE.pcap...
+                              explicit GCM IV statistics (server id, epoch,
+                              sequence number) and (SPI, IV) repeats
+  pkt.py esp-replay FILE.pcap --spi SPI [--index N]
+                              send the N-th ESP packet with SPI again
+  pkt.py encap-sock PORT [--addr A]
+                              hold a UDP_ENCAP_ESPINUDP socket until killed
+  pkt.py udp-raw SRC DST SPORT DPORT HEX [--count N]
+                              UDP datagrams with payload HEX, sent raw
+  pkt.py udp-flood DST PORT COUNT [--size N]
+                              COUNT datagrams as fast as possible
 """
 import argparse
 import socket
@@ -210,6 +234,319 @@ def cmd_connect(a):
     socket.create_connection((a.dst, a.port), timeout=5).close()
 
 
+# ESP (RFC 4303 tunnel mode, RFC 3948 UDP encapsulation) for the ESP tests.
+# Packets are built with struct and the cryptography module (scapy's ESP
+# cannot make the broken trailers), and pcaps are read without scapy, which
+# would take minutes over the nonce test's 200k packets under TCG.
+
+import json  # noqa: E402
+import os  # noqa: E402
+
+# name: (key bytes, salt included; explicit IV bytes; alignment; ICV bytes)
+ESP_ENC = {
+    "gcm-aes-128": (20, 8, 4, 16),
+    "gcm-aes-256": (36, 8, 4, 16),
+    "cbc-aes-128": (16, 16, 16, 0),
+    "cbc-aes-256": (32, 16, 16, 0),
+    "null": (0, 0, 4, 0),
+}
+# name: (key bytes, hash, ICV bytes)
+ESP_AUTH = {"hmac-sha256": (32, "sha256", 16), "hmac-sha1": (20, "sha1", 12)}
+
+ESP_CASES = {
+    "valid": "well-formed, delivered",
+    "badkey": "every key of the SA wrong (integrity check fails)",
+    "badicv": "last byte of the ICV flipped",
+    "badspi": "SPI + 0x100000, an SA nobody has",
+    "truncated": "ESP header, IV and 4 bytes: shorter than one block and ICV",
+    "unaligned": "5 stray bytes before the ICV (ICV covers them): not whole blocks",
+    "badpad": "authentic, but the padding bytes are zeros instead of 1, 2, 3...",
+    "padlen": "authentic, but the pad length (250) exceeds the payload",
+}
+ESP_BADSPI = 0x100000  # "badspi" adds this to the SPI: an SA nobody has
+
+
+def esp_encrypt(case, spi, seq, enc, key, auth, akey, payload, nexthdr, iv=None):
+    """ESP header, IV, encrypted payload and trailer, ICV, as CASE says."""
+    import hmac
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    _, ivlen, align, _ = ESP_ENC[enc]
+    if case == "badkey":
+        key = bytes(b ^ 0x5A for b in key)
+        akey = bytes(b ^ 0x5A for b in akey)
+    if case == "badspi":
+        spi += ESP_BADSPI
+    pad = -(len(payload) + 2) % align
+    while case == "badpad" and pad < 4:  # room for visibly wrong bytes
+        pad += align
+    padding = bytes(range(1, pad + 1)) if case != "badpad" else b"\0" * pad
+    padlen = 250 if case == "padlen" else pad
+    plain = payload + padding + struct.pack("!BB", padlen, nexthdr)
+    hdr = struct.pack("!II", spi, seq)
+    if iv is None:
+        iv = os.urandom(ivlen)
+    if enc.startswith("gcm"):
+        ct = AESGCM(key[:-4]).encrypt(key[-4:] + iv, plain, hdr)
+        body = ct[:-16]
+        icv = ct[-16:]
+    else:
+        if enc == "null":
+            body = plain
+        else:
+            e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+            body = e.update(plain) + e.finalize()
+        if case == "unaligned":
+            body += b"\xa5" * 5
+        _, digest, icvlen = ESP_AUTH[auth]
+        icv = hmac.new(akey, hdr + iv + body, digest).digest()[:icvlen]
+    if case == "badicv":
+        icv = icv[:-1] + bytes([icv[-1] ^ 0xFF])
+    if case == "truncated":
+        return hdr + iv + (body + icv)[:4]
+    return hdr + iv + body + icv
+
+
+def udp(sport, dport, payload):
+    """A UDP header with checksum 0 (RFC 3948 says so for ESP in UDP)."""
+    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+
+
+def _hexkey(s):
+    s = s or ""
+    return bytes.fromhex(s[2:] if s.startswith("0x") else s)
+
+
+def cmd_esp_send(a):
+    """Crafted ESP from SRC to DST: packets with sequence numbers SEQ,
+    SEQ+1, ..., each carrying an 84-byte ICMP echo reply."""
+    key, akey = _hexkey(a.key), _hexkey(a.auth_key)
+    if len(key) != ESP_ENC[a.enc][0] or (a.auth and len(akey) != ESP_AUTH[a.auth][0]):
+        raise SystemExit("esp-send: wrong key length for %s/%s" % (a.enc, a.auth))
+    s = raw_sender()
+    for i in range(a.count):
+        inner = echo_reply(a.inner_src, a.inner_dst, (a.seq + i) & 0xFFFF)
+        esp = esp_encrypt(a.case, a.spi, a.seq + i, a.enc, key, a.auth, akey, inner, 4)
+        if a.udp:
+            sport, dport = (int(p) for p in a.udp.split(":"))
+            pkt = ipv4(a.src, a.dst, 17, udp(sport, dport, esp))
+        else:
+            pkt = ipv4(a.src, a.dst, 50, esp)
+        s.sendto(pkt, (a.dst, 0))
+
+
+def pcap_ipv4(files):
+    """(file, IPv4 header offset, frame) of every IPv4 packet in pcap FILES
+    (Ethernet, Linux cooked v1/v2 or raw IP link types)."""
+    for f in files:
+        with open(f, "rb") as fp:
+            data = fp.read()
+        magic = data[:4]
+        if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+            en = "<"
+        elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+            en = ">"
+        else:
+            raise SystemExit("%s: not a pcap file" % f)
+        link = struct.unpack(en + "I", data[20:24])[0] & 0x0FFFFFFF
+        rec = struct.Struct(en + "IIII")
+        off = 24
+        while off + 16 <= len(data):
+            _, _, caplen, _ = rec.unpack_from(data, off)
+            frame = data[off + 16:off + 16 + caplen]
+            off += 16 + caplen
+            if link == 1:
+                l3, etype = 14, frame[12:14]
+            elif link == 113:
+                l3, etype = 16, frame[14:16]
+            elif link == 276:
+                l3, etype = 20, frame[0:2]
+            elif link in (12, 101, 228):
+                l3, etype = 0, b"\x08\x00"
+            else:
+                raise SystemExit("%s: link type %d not supported" % (f, link))
+            if etype == b"\x08\x00" and len(frame) >= l3 + 20 and frame[l3] >> 4 == 4:
+                yield f, l3, frame
+
+
+def esp_of(l3, frame):
+    """(src, dst, udp ports or None, ESP offset) of an ESP packet, raw or in
+    UDP with port 4500 on either side; None for anything else (IKE with
+    its non-ESP marker, NAT keepalives included)."""
+    ihl = (frame[l3] & 15) * 4
+    proto = frame[l3 + 9]
+    src, dst = socket.inet_ntoa(frame[l3 + 12:l3 + 16]), socket.inet_ntoa(frame[l3 + 16:l3 + 20])
+    off = l3 + ihl
+    if proto == 50:
+        return src, dst, None, off
+    if proto == 17 and len(frame) >= off + 8:
+        ports = struct.unpack("!HH", frame[off:off + 4])
+        if 4500 in ports and len(frame) >= off + 16 and frame[off + 8:off + 12] != b"\0" * 4:
+            return src, dst, ports, off + 8
+    return None
+
+
+def cmd_esp(a):
+    """One line per ESP packet: SRC>DST [udp SPORT>DPORT] esp spi=0xSPI
+    [seq=N] [iv=HEX]."""
+    for f, l3, frame in pcap_ipv4(a.file):
+        e = esp_of(l3, frame)
+        if e is None:
+            continue
+        src, dst, ports, off = e
+        spi, seq = struct.unpack("!II", frame[off:off + 8])
+        line = "%s%s>%s" % (f.rsplit("/", 1)[-1].rsplit(".", 1)[0] + ": " if len(a.file) > 1 else "",
+                            src, dst)
+        if ports:
+            line += " udp %d>%d" % ports
+        line += " esp spi=0x%x" % spi
+        if a.seq:
+            line += " seq=%d" % seq
+        if a.iv:
+            line += " iv=%s" % frame[off + 8:off + 16].hex()
+        print(line)
+
+
+def cmd_esp_ivs(a):
+    """Explicit GCM IVs (server id 16 bits || epoch 16 bits || sequence
+    number 32 bits) of the ESP packets from SRC: per file the packet count,
+    the server ids and epochs seen, how many IVs' low 32 bits differ from
+    the sequence number, the sequence numbers' range and how many are
+    missing from it; over all files how many (SPI, IV) pairs occur more
+    than once (one JSON object)."""
+    seen = set()
+    out = {"files": {}, "repeats": 0, "packets": 0}
+    for f in a.file:
+        st = {"packets": 0, "server_ids": set(), "epochs": set(), "iv_not_seq": 0}
+        seqs = set()
+        for _, l3, frame in pcap_ipv4([f]):
+            e = esp_of(l3, frame)
+            if e is None or (a.src and e[0] != a.src):
+                continue
+            off = e[3]
+            spi_iv = frame[off:off + 4] + frame[off + 8:off + 16]
+            if len(spi_iv) != 12:
+                continue
+            seq = struct.unpack("!I", frame[off + 4:off + 8])[0]
+            sid, epoch, low = struct.unpack("!HHI", spi_iv[4:12])
+            st["packets"] += 1
+            st["server_ids"].add(sid)
+            st["epochs"].add(epoch)
+            st["iv_not_seq"] += low != seq
+            seqs.add(seq)
+            if spi_iv in seen:
+                out["repeats"] += 1
+            seen.add(spi_iv)
+        st["server_ids"] = sorted(st["server_ids"])
+        st["epochs"] = sorted(st["epochs"])
+        st["seq_first"], st["seq_last"] = (min(seqs), max(seqs)) if seqs else (0, 0)
+        st["seq_missing"] = st["seq_last"] - st["seq_first"] + 1 - len(seqs) if seqs else 0
+        out["files"][f.rsplit("/", 1)[-1].rsplit(".", 1)[0]] = st
+        out["packets"] += st["packets"]
+    print(json.dumps(out, sort_keys=True))
+
+
+def cmd_esp_replay(a):
+    """Send again, from this namespace, the IPv4 packet of pcap FILE that
+    is the INDEX-th ESP packet with SPI (as captured: same header, same
+    bytes)."""
+    n = 0
+    for _, l3, frame in pcap_ipv4([a.file]):
+        e = esp_of(l3, frame)
+        if e is None or struct.unpack("!I", frame[e[3]:e[3] + 4])[0] != a.spi:
+            continue
+        n += 1
+        if n == a.index:
+            pkt = frame[l3:l3 + struct.unpack("!H", frame[l3 + 2:l3 + 4])[0]]
+            raw_sender().sendto(pkt, (e[1], 0))
+            return
+    raise SystemExit("esp-replay: no ESP packet %d with spi 0x%x in %s" % (a.index, a.spi, a.file))
+
+
+def cmd_encap_sock(a):
+    """A UDP socket on ADDR:PORT with UDP_ENCAP_ESPINUDP, as an IKE daemon
+    holds it: Linux xfrm decapsulates the ESP arriving on it. Reads and
+    drops the rest (IKE, keepalives) until killed."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_UDP, 100, 2)  # UDP_ENCAP, UDP_ENCAP_ESPINUDP
+    s.bind((a.addr, a.port))
+    while True:
+        s.recv(65535)
+
+
+def cmd_udp_raw(a):
+    """COUNT UDP datagrams with payload HEX from SRC:SPORT to DST:DPORT,
+    sent raw (the source port may be another socket's)."""
+    s = raw_sender()
+    for _ in range(a.count):
+        s.sendto(ipv4(a.src, a.dst, 17, udp(a.sport, a.dport, bytes.fromhex(a.hex))), (a.dst, 0))
+
+
+def cmd_udp_flood(a):
+    """COUNT UDP datagrams of SIZE bytes to DST:PORT as fast as possible;
+    prints the number sent and the rate on stderr."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect((a.dst, a.port))
+    data = b"\0" * a.size
+    sent = 0
+    t = time.time()
+    while sent < a.count:
+        try:
+            s.send(data)
+            sent += 1
+        except OSError:
+            time.sleep(0.001)  # ENOBUFS: let the queues drain
+    t = time.time() - t
+    print("udp-flood: %d datagrams in %.1f s (%d/s)" % (sent, t, sent / max(t, 1e-6)),
+          file=sys.stderr)
+
+
+def esp_subparsers(sub):
+    # main() finds a command's function by name: cmd_NAME
+    for name in ("esp-send", "esp-ivs", "esp-replay", "encap-sock", "udp-raw", "udp-flood"):
+        globals()["cmd_" + name] = globals()["cmd_" + name.replace("-", "_")]
+    p = sub.add_parser("esp-send", help="crafted ESP, well-formed or broken (ESP_CASES)")
+    p.add_argument("case", choices=ESP_CASES)
+    p.add_argument("src")
+    p.add_argument("dst")
+    p.add_argument("--spi", type=lambda s: int(s, 0), required=True)
+    p.add_argument("--enc", choices=ESP_ENC, required=True)
+    p.add_argument("--key", default="")
+    p.add_argument("--auth", choices=ESP_AUTH)
+    p.add_argument("--auth-key", default="")
+    p.add_argument("--seq", type=int, default=1)
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--udp", metavar="SPORT:DPORT")
+    p.add_argument("--inner-src", default="203.0.113.100")
+    p.add_argument("--inner-dst", default="198.18.0.10")
+    p = sub.add_parser("esp", help="one line per ESP packet of pcap files")
+    p.add_argument("--seq", action="store_true")
+    p.add_argument("--iv", action="store_true")
+    p.add_argument("file", nargs="+")
+    p = sub.add_parser("esp-ivs", help="explicit IV statistics (JSON)")
+    p.add_argument("--src")
+    p.add_argument("file", nargs="+")
+    p = sub.add_parser("esp-replay", help="resend a captured ESP packet")
+    p.add_argument("file")
+    p.add_argument("--spi", type=lambda s: int(s, 0), required=True)
+    p.add_argument("--index", type=int, default=1)
+    p = sub.add_parser("encap-sock", help="a UDP_ENCAP_ESPINUDP socket")
+    p.add_argument("port", type=int)
+    p.add_argument("--addr", default="0.0.0.0")
+    p = sub.add_parser("udp-raw", help="UDP datagrams from any source port")
+    p.add_argument("src")
+    p.add_argument("dst")
+    p.add_argument("sport", type=int)
+    p.add_argument("dport", type=int)
+    p.add_argument("hex")
+    p.add_argument("--count", type=int, default=1)
+    p = sub.add_parser("udp-flood", help="COUNT UDP datagrams")
+    p.add_argument("dst")
+    p.add_argument("port", type=int)
+    p.add_argument("count", type=int)
+    p.add_argument("--size", type=int, default=64)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -244,6 +581,7 @@ def main():
     p = sub.add_parser("connect")
     p.add_argument("dst")
     p.add_argument("port", type=int)
+    esp_subparsers(sub)
     a = ap.parse_args()
     globals()["cmd_" + a.cmd](a)
 

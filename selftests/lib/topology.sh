@@ -386,3 +386,321 @@ on() {
 	shift
 	ip netns exec "$ns" "$@"
 }
+
+# ---- ESP (ipsec tunnels) --------------------------------------------------
+#
+# Customer routers for ipsec tunnels speak Linux xfrm in tunnel mode
+# (xfrm_customer, xfrm_sa, xfrm_policy); the edge side is actun (esp_tunnel,
+# esp_sa, esp_route, esp_socket). With ACTUN_STANDIN=xfrm the edges' ipsec
+# tunnels are Linux xfrm interfaces instead (one per tunnel, named as the
+# tunnel, its SAs as xfrm states with the interface's if_id, routes as
+# kernel routes, the UDP 4500 socket a pkt.py encap-sock), which checks a
+# test's plumbing against Linux; checks of actun-only features then fail.
+# Keys are derived from the SPI (esp_key), so a test can craft packets for
+# any SA it installed.
+
+_esp_standin_tunnels=$_topo_tmp/xfrm-standin-tunnels	# lines "EDGE NAME REMOTE IF_ID"
+: >"$_esp_standin_tunnels"
+
+esp_standin() { [[ ${ACTUN_STANDIN:-} == xfrm ]]; }
+
+# esp_keylen ALG: key bytes of an enc (salt included) or auth algorithm.
+esp_keylen() {
+	case $1 in
+	gcm-aes-128) echo 20 ;;
+	gcm-aes-256) echo 36 ;;
+	cbc-aes-128) echo 16 ;;
+	cbc-aes-256 | hmac-sha256) echo 32 ;;
+	hmac-sha1) echo 20 ;;
+	null) echo 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# esp_key ALG SPI [SALT]: the hex key (no 0x) of algorithm ALG for the SA
+# SPI (decimal or 0x hex), derived from both; SALT tells the enc and auth
+# keys of one SA apart (esp_sa and xfrm_sa use "auth" for the auth key).
+esp_key() {
+	local n
+	n=$(esp_keylen "$1") || return
+	((n)) || return 0
+	{
+		printf '%s' "$1/$(($2))/${3:-}/a" | sha256sum
+		printf '%s' "$1/$(($2))/${3:-}/b" | sha256sum
+	} | cut -c1-64 | tr -d '\n' | cut -c1-$((2 * n))
+}
+
+# xfrm_alg_args ENC KEY [AUTH AKEY]: the ip xfrm state arguments for a
+# transform, in the array _alg.
+xfrm_alg_args() {
+	case $1 in
+	gcm-aes-*) _alg=(aead 'rfc4106(gcm(aes))' "0x$2" 128) ;;
+	cbc-aes-*) _alg=(enc 'cbc(aes)' "0x$2") ;;
+	null) _alg=(enc 'ecb(cipher_null)' '') ;;
+	*) return 1 ;;
+	esac
+	case ${3:-} in
+	hmac-sha256) _alg+=(auth-trunc 'hmac(sha256)' "0x$4" 128) ;;
+	hmac-sha1) _alg+=(auth-trunc 'hmac(sha1)' "0x$4" 96) ;;
+	esac
+}
+
+# xfrm_sa NS SRC DST SPI ENC [auth AUTH] [encap SPORT DPORT] [if_id N]
+#	[replay-window N] [update]: an xfrm tunnel-mode state SRC -> DST with
+#	the keys esp_key derives from SPI; af-unspec, so it carries IPv4 and
+#	IPv6. update: change the existing state (its sequence numbers go on),
+#	e.g. its UDP ports as a NAT would.
+xfrm_sa() {
+	local ns=$1 src=$2 dst=$3 spi=$4 enc=$5 auth='' extra=() _alg=() op=add
+	shift 5
+	while (($#)); do
+		case $1 in
+		auth) auth=$2 ;;
+		encap) extra+=(encap espinudp "$2" "$3" 0.0.0.0); shift ;;
+		if_id | replay-window) extra+=("$1" "$2") ;;
+		update) op=update; shift; continue ;;
+		esac
+		shift 2
+	done
+	xfrm_alg_args "$enc" "$(esp_key "$enc" "$spi")" "$auth" \
+		"${auth:+$(esp_key "$auth" "$spi" auth)}" || return
+	ip -n "$ns" xfrm state $op src "$src" dst "$dst" proto esp spi "$spi" \
+		mode tunnel flag af-unspec "${_alg[@]}" "${extra[@]}"
+}
+
+# xfrm_policy NS LOCAL REMOTE LNET RNET [spi SPI] [if_id N]: traffic from
+# LNET to RNET leaves through ESP LOCAL -> REMOTE (the state with SPI if
+# given, else the newest matching one); ESP from REMOTE may deliver and
+# forward RNET -> LNET. Replaces what the namespace had for these nets.
+xfrm_policy() {
+	local ns=$1 local=$2 remote=$3 lnet=$4 rnet=$5 tspi=() ifid=()
+	shift 5
+	while (($#)); do
+		case $1 in
+		spi) tspi=(spi "$2") ;;
+		if_id) ifid=(if_id "$2") ;;
+		esac
+		shift 2
+	done
+	ip -n "$ns" xfrm policy update src "$lnet" dst "$rnet" dir out "${ifid[@]}" \
+		tmpl src "$local" dst "$remote" proto esp "${tspi[@]}" mode tunnel &&
+		ip -n "$ns" xfrm policy update src "$rnet" dst "$lnet" dir in "${ifid[@]}" \
+			tmpl src "$remote" dst "$local" proto esp mode tunnel &&
+		ip -n "$ns" xfrm policy update src "$rnet" dst "$lnet" dir fwd "${ifid[@]}" \
+			tmpl src "$remote" dst "$local" proto esp mode tunnel
+}
+
+# xfrm_customer NAME ADDR: a customer router at ADDR on inet's br0 that
+# reaches the anycast address over Linux xfrm: no tunnel device; xfrm_sa
+# and xfrm_policy (or esp_customer) give it its SAs and what they carry.
+xfrm_customer() {
+	local name=$1 addr=$2
+	modprobe -a esp4 xfrm_user xfrm_interface 2>/dev/null
+	ns_add "$name"
+	ip -n "$name" -b - <<-EOF
+		link add wan0 type veth peer name c-$name netns inet
+		addr add $addr/24 dev wan0
+		link set wan0 up
+		route add default via 198.51.100.254
+	EOF
+	ip netns exec "$name" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	ip -n inet link set "c-$name" master br0 up
+}
+
+# xfrm_encap_sock NS [PORT]: a UDP_ENCAP_ESPINUDP socket on PORT (4500) in
+# NS until the test ends, as an IKE daemon holds it; returns once bound.
+# Not under check: the process must stay in this shell.
+xfrm_encap_sock() {
+	topo_bg "$1" /usr/bin/python3 "$TOPO_LIB/pkt.py" encap-sock "${2:-4500}" >/dev/null 2>&1
+	wait_for 10 esp_udp_bound "$1" "${2:-4500}"
+}
+
+# esp_wait_for SECONDS CMD...: as wait_for, but bounded in time rather than
+# in tries, for commands that themselves take a while under TCG.
+esp_wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		((SECONDS < end)) || return 1
+		sleep 0.2
+	done
+}
+
+# esp_udp_bound NS PORT: a UDP socket is bound to PORT in NS.
+esp_udp_bound() { ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q .; }
+
+# esp_customer NAME ADDR LNET RNET SPI_IN SPI_OUT ENC [auth AUTH] [encap]
+#	[replay-window N]: customer NAME's xfrm side of an actun tunnel whose
+#	inbound SA is SPI_IN (the customer's outbound) and outbound SA is
+#	SPI_OUT, and its policies (LNET behind the customer, RNET the far
+#	side; the out policy names SPI_IN). encap: ESP in UDP 4500 <-> 4500.
+esp_customer() {
+	local name=$1 addr=$2 lnet=$3 rnet=$4 in=$5 out=$6 enc=$7 opts=()
+	shift 7
+	while (($#)); do
+		case $1 in
+		auth | replay-window) opts+=("$1" "$2"); shift ;;
+		encap) opts+=(encap 4500 4500) ;;
+		esac
+		shift
+	done
+	xfrm_sa "$name" "$addr" $ANYCAST "$in" "$enc" "${opts[@]}" &&
+		xfrm_sa "$name" $ANYCAST "$addr" "$out" "$enc" "${opts[@]}" &&
+		xfrm_policy "$name" "$addr" $ANYCAST "$lnet" "$rnet" spi "$in"
+}
+
+# esp_tunnel EDGE NAME REMOTE [ARGS...]: an ipsec tunnel from the anycast
+# address to REMOTE; ARGS as for acctl tunnel add (allow-null, mtu, ...).
+esp_tunnel() {
+	local e=$1 name=$2 remote=$3 id mtu=1400
+	shift 3
+	if ! esp_standin; then
+		acctl -n "$e" tunnel add "$name" dev ac0 mode ipsec local $ANYCAST \
+			remote "$remote" "$@"
+		return
+	fi
+	while (($#)); do
+		[[ $1 == mtu ]] && mtu=$2
+		shift 2
+	done
+	id=$(($(wc -l <"$_esp_standin_tunnels") + 1))
+	ip -n "$e" link add "$name" type xfrm if_id "$id" || return
+	topo_noipv6 "$e" "$name"
+	ip -n "$e" link set "$name" mtu "$mtu" up
+	echo "$e $name $remote $id" >>"$_esp_standin_tunnels"
+	xfrm_policy "$e" $ANYCAST "$remote" 0.0.0.0/0 0.0.0.0/0 if_id "$id" &&
+		xfrm_policy "$e" $ANYCAST "$remote" ::/0 ::/0 if_id "$id"
+}
+
+esp_standin_tunnel() { awk -v e="$1" -v t="$2" '$1 == e && $2 == t { print $3, $4 }' "$_esp_standin_tunnels"; }
+
+# esp_sa EDGE TUNNEL dir DIR spi SPI enc ENC [auth AUTH] [ARGS...]: an SA
+# of TUNNEL with the keys esp_key derives from SPI (so the customer's
+# xfrm_sa or esp_customer with the same SPI and algorithms matches); ARGS
+# as for acctl sa add (encap udp sport N dport N, replay-window N, ...).
+esp_sa() {
+	local e=$1 t=$2 dir=$4 spi=$6 enc=$8 auth='' args=() rest=() remote id
+	shift 8
+	if [[ ${1:-} == auth ]]; then
+		auth=$2
+		shift 2
+	fi
+	args=(enc "$enc")
+	[[ $enc != null ]] && args+=(key "$(esp_key "$enc" "$spi")")
+	[[ -n $auth ]] && args+=(auth "$auth" key "$(esp_key "$auth" "$spi" auth)")
+	if ! esp_standin; then
+		acctl -n "$e" sa add tunnel "$t" dir "$dir" spi "$spi" "${args[@]}" "$@"
+		return
+	fi
+	read -r remote id < <(esp_standin_tunnel "$e" "$t")
+	[[ -n $id ]] || return
+	while (($#)); do
+		case $1 in
+		encap) rest+=(encap "$4" "$6"); shift 4 ;;
+		replay-window) rest+=("$1" "$2") ;;
+		esac
+		shift 2
+	done
+	[[ -n $auth ]] && rest+=(auth "$auth")
+	if [[ $dir == in ]]; then
+		xfrm_sa "$e" "$remote" $ANYCAST "$spi" "$enc" "${rest[@]}" if_id "$id"
+	else
+		xfrm_sa "$e" $ANYCAST "$remote" "$spi" "$enc" "${rest[@]}" if_id "$id"
+	fi
+}
+
+# esp_sa_del EDGE TUNNEL DIR SPI
+esp_sa_del() {
+	local remote id
+	if ! esp_standin; then
+		acctl -n "$1" sa del tunnel "$2" dir "$3" spi "$4"
+		return
+	fi
+	read -r remote id < <(esp_standin_tunnel "$1" "$2")
+	if [[ $3 == in ]]; then
+		ip -n "$1" xfrm state del src "$remote" dst $ANYCAST proto esp spi "$4"
+	else
+		ip -n "$1" xfrm state del src $ANYCAST dst "$remote" proto esp spi "$4"
+	fi
+}
+
+# esp_route EDGE PREFIX TUNNEL [ARGS...]: as edge_route, for ipsec tunnels.
+esp_route() {
+	if ! esp_standin; then
+		edge_route "$@"
+		return
+	fi
+	ip -n "$1" route replace "$2" dev "$3"
+}
+
+# esp_ipv6 EDGE TUNNEL: IPv6 on the device carrying TUNNEL.
+esp_ipv6() {
+	if esp_standin; then
+		topo_ipv6 "$1" "$2"
+	else
+		topo_ipv6 "$1" ac0
+	fi
+}
+
+# esp_socket EDGE: UDP 4500 on the anycast address for ESP in UDP (acctl
+# socket attach; the stand-in holds a pkt.py encap-sock). Not under check:
+# the stand-in's process must stay in this shell; check esp_udp_bound.
+esp_socket() {
+	if ! esp_standin; then
+		acctl -n "$1" socket attach dev ac0 address $ANYCAST port 4500
+		return
+	fi
+	topo_bg "$1" /usr/bin/python3 "$TOPO_LIB/pkt.py" encap-sock 4500 --addr $ANYCAST \
+		>/dev/null 2>&1
+	wait_for 10 esp_udp_bound "$1" 4500
+}
+
+# esp_fleet EDGE ID: the edge's fleet server id (nothing for the stand-in).
+esp_fleet() {
+	esp_standin || acctl -n "$1" fleet set server-id "$2"
+}
+
+# esp_tstats EDGE: as tstats, also for the xfrm stand-in's interfaces.
+esp_tstats() {
+	local e t names=()
+	if ! esp_standin; then
+		tstats "$1"
+		return
+	fi
+	while read -r e t _; do
+		[[ $e == "$1" ]] && names+=("$t")
+	done <"$_esp_standin_tunnels"
+	ip -n "$1" -s -j link show | jq -c --args '[.[] | select(.ifname | IN($ARGS.positional[]))
+		| {(.ifname): {rx_packets: .stats64.rx.packets, rx_bytes: .stats64.rx.bytes,
+			tx_packets: .stats64.tx.packets, tx_bytes: .stats64.tx.bytes}}] | add // {}' \
+		"${names[@]}"
+}
+
+# esp_sastats EDGE: every SA's counters on the edge as one JSON object keyed
+# DIR-SPI (decimal), {"in-4097": {"packets": N, ...}, ...} (acctl -s -j sa
+# show); {} for the stand-in.
+esp_sastats() {
+	if esp_standin; then
+		echo '{}'
+		return
+	fi
+	acctl -n "$1" -s -j sa show dev ac0 |
+		jq -c 'map({("\(.dir)-\(.spi)"): .stats}) | add // {}'
+}
+
+# esp_snap EDGE TUNNEL...: the tunnels' counters, ac0's drop counters and
+# every SA's counters in one JSON object for deltas:
+# {"TUNNEL": {...}, "ac0": {...}, "sa": {"in-4097": {...}}}.
+esp_snap() {
+	local e=$1
+	shift
+	jq -cn --argjson t "$(esp_tstats "$e")" --argjson d "$(dstats "$e")" \
+		--argjson s "$(esp_sastats "$e")" \
+		'{ac0: $d, sa: $s} + ($t | with_entries(select(.key | IN($ARGS.positional[]))))' \
+		--args "$@"
+}
+
+# xfrm_stat NS NAME: a counter of NS's /proc/net/xfrm_stat (XfrmInNoStates).
+xfrm_stat() {
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' /proc/net/xfrm_stat
+}
