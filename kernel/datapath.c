@@ -10,11 +10,48 @@
 #include <net/inet_ecn.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 
 #include "datapath.h"
 #include "device.h"
 #include "mss.h"
 #include "route.h"
+
+/**
+ * actun_tunnel_route - the route to a tunnel's remote, from its cache
+ * @tunnel: the tunnel
+ * @p: its parameters
+ * @net: the device's namespace
+ * @tos: outer TOS
+ * @proto: outer protocol (GRE, ESP, or UDP for ESP in UDP)
+ * @saddr: set to the source the route chose
+ *
+ * Context: rcu_read_lock_bh(), from the transmit path.
+ * Return: the route, held, or NULL when there is none.
+ */
+struct rtable *actun_tunnel_route(struct actun_tunnel *tunnel,
+				  const struct actun_tunnel_params *p,
+				  struct net *net, u8 tos, u8 proto,
+				  __be32 *saddr)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	rt = dst_cache_get_ip4(&tunnel->dst_cache, saddr);
+	if (rt)
+		return rt;
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = p->remote;
+	fl4.saddr = p->local;
+	fl4.flowi4_proto = proto;
+	fl4.flowi4_tos = RT_TOS(tos);
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return NULL;
+	dst_cache_set_ip4(&tunnel->dst_cache, &rt->dst, fl4.saddr);
+	*saddr = fl4.saddr;
+	return rt;
+}
 
 /**
  * actun_tx_fits - does an inner packet fit the tunnel?

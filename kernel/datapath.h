@@ -7,6 +7,8 @@
 #include "tunnel.h"
 
 struct actun_dev;
+struct net;
+struct rtable;
 
 static inline void actun_tunnel_count(struct actun_tunnel *tunnel,
 				      enum actun_tunnel_counter c)
@@ -14,6 +16,10 @@ static inline void actun_tunnel_count(struct actun_tunnel *tunnel,
 	actun_counters_add(tunnel->stats, c, 1);
 }
 
+struct rtable *actun_tunnel_route(struct actun_tunnel *tunnel,
+				  const struct actun_tunnel_params *p,
+				  struct net *net, u8 tos, u8 proto,
+				  __be32 *saddr);
 bool actun_tx_fits(struct sk_buff *skb, u32 mtu, __be16 *df);
 void actun_deliver(struct actun_dev *adev, struct actun_tunnel *tunnel,
 		   struct sk_buff *skb, u8 outer_tos);

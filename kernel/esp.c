@@ -151,29 +151,6 @@ static u32 actun_esp_room(const struct actun_sa *sa, u32 pmtu)
 	return max(round_down(room, sa->align) - 2, 0);
 }
 
-static struct rtable *actun_esp_route(struct actun_tunnel *tunnel,
-				      const struct actun_tunnel_params *p,
-				      struct net *net, u8 tos, __be32 *saddr)
-{
-	struct flowi4 fl4;
-	struct rtable *rt;
-
-	rt = dst_cache_get_ip4(&tunnel->dst_cache, saddr);
-	if (rt)
-		return rt;
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.daddr = p->remote;
-	fl4.saddr = p->local;
-	fl4.flowi4_proto = IPPROTO_ESP;
-	fl4.flowi4_tos = RT_TOS(tos);
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return NULL;
-	dst_cache_set_ip4(&tunnel->dst_cache, &rt->dst, fl4.saddr);
-	*saddr = fl4.saddr;
-	return rt;
-}
-
 static void actun_esp_tx_drop(struct actun_dev *adev, struct sk_buff *skb,
 			      enum actun_drop_reason reason)
 {
@@ -372,8 +349,9 @@ static bool actun_esp_tx_prepare(struct actun_esp_tx *tx,
 	struct actun_sa *sa = tx->sa;
 	u32 mtu;
 
-	tx->rt = actun_esp_route(tunnel, p, dev_net(tx->adev->dev), tos,
-				 &tx->saddr);
+	tx->rt = actun_tunnel_route(tunnel, p, dev_net(tx->adev->dev), tos,
+				    sa->encap ? IPPROTO_UDP : IPPROTO_ESP,
+				    &tx->saddr);
 	if (!tx->rt || tx->rt->dst.dev == tx->adev->dev) {
 		if (tx->rt)
 			ip_rt_put(tx->rt);

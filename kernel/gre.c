@@ -36,29 +36,6 @@
 
 /* ---- transmit ---------------------------------------------------------- */
 
-static struct rtable *actun_gre_route(struct actun_tunnel *tunnel,
-				      const struct actun_tunnel_params *p,
-				      struct net *net, u8 tos, __be32 *saddr)
-{
-	struct flowi4 fl4;
-	struct rtable *rt;
-
-	rt = dst_cache_get_ip4(&tunnel->dst_cache, saddr);
-	if (rt)
-		return rt;
-	memset(&fl4, 0, sizeof(fl4));
-	fl4.daddr = p->remote;
-	fl4.saddr = p->local;
-	fl4.flowi4_proto = IPPROTO_GRE;
-	fl4.flowi4_tos = RT_TOS(tos);
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return NULL;
-	dst_cache_set_ip4(&tunnel->dst_cache, &rt->dst, fl4.saddr);
-	*saddr = fl4.saddr;
-	return rt;
-}
-
 /**
  * actun_gre_xmit - encapsulate an inner packet for a gre tunnel and send it
  * @adev: the device the packet was routed to
@@ -84,7 +61,8 @@ netdev_tx_t actun_gre_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 
 	tos = p->tos == ACTUN_TOS_INHERIT ? ip_tunnel_get_dsfield(inner, skb) :
 					    p->tos;
-	rt = actun_gre_route(tunnel, p, dev_net(adev->dev), tos, &saddr);
+	rt = actun_tunnel_route(tunnel, p, dev_net(adev->dev), tos, IPPROTO_GRE,
+			       &saddr);
 	if (!rt || rt->dst.dev == adev->dev) {
 		if (rt)
 			ip_rt_put(rt);
