@@ -41,6 +41,9 @@ void ike_sa_free(struct ike_sa *sa)
 	ike_sa_keys_clear(&sa->keys);
 	chunk_free(&sa->out_req);
 	chunk_free(&sa->last_resp);
+	chunk_clear(&sa->nego.ni);
+	dh_key_free(sa->nego.dh);
+	free(sa->children);
 	free(sa);
 }
 
@@ -350,4 +353,82 @@ const char *ike_sa_state_name(enum ike_sa_state s)
 		return "deleting";
 	}
 	return "unknown";
+}
+
+static bool job_equal(const struct ike_job *a, enum ike_job_kind kind,
+		      uint32_t spi_in)
+{
+	return a->kind == kind && a->spi_in == spi_in;
+}
+
+int ike_sa_queue_job(struct ike_sa *sa, enum ike_job_kind kind,
+		     uint32_t spi_in)
+{
+	if (sa->out_is_job && job_equal(&sa->out_job, kind, spi_in))
+		return 0;
+	for (unsigned int i = 0; i < sa->n_jobs; i++)
+		if (job_equal(&sa->jobs[(sa->job_head + i) % IKE_SA_MAX_JOBS],
+			      kind, spi_in))
+			return 0;
+	if (sa->n_jobs == IKE_SA_MAX_JOBS)
+		return -ENOSPC;
+	sa->jobs[(sa->job_head + sa->n_jobs++) % IKE_SA_MAX_JOBS] =
+		(struct ike_job){ .kind = kind, .spi_in = spi_in };
+	return 0;
+}
+
+int ike_sa_next_job(struct ike_sa *sa, struct ike_job *job)
+{
+	if (!sa->n_jobs)
+		return -ENOENT;
+	*job = sa->jobs[sa->job_head];
+	sa->job_head = (sa->job_head + 1) % IKE_SA_MAX_JOBS;
+	sa->n_jobs--;
+	return 0;
+}
+
+struct ike_child *ike_sa_child_by_in(struct ike_sa *sa, uint32_t spi_in)
+{
+	for (unsigned int i = 0; i < sa->n_children; i++)
+		if (sa->children[i].spi_in == spi_in)
+			return &sa->children[i];
+	return NULL;
+}
+
+struct ike_child *ike_sa_child_by_out(struct ike_sa *sa, uint32_t spi_out)
+{
+	for (unsigned int i = 0; i < sa->n_children; i++)
+		if (sa->children[i].spi_out == spi_out)
+			return &sa->children[i];
+	return NULL;
+}
+
+int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out)
+{
+	if (sa->n_children == IKE_SA_MAX_CHILD)
+		return -ENOSPC;
+	if (sa->n_children == sa->cap_children) {
+		/* Most SAs have one pair; grow by doubling from there. */
+		unsigned int cap = sa->cap_children ? 2 * sa->cap_children : 1;
+		struct ike_child *t;
+
+		if (cap > IKE_SA_MAX_CHILD)
+			cap = IKE_SA_MAX_CHILD;
+		t = realloc(sa->children, cap * sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+		sa->children = t;
+		sa->cap_children = cap;
+	}
+	*out = &sa->children[sa->n_children++];
+	memset(*out, 0, sizeof(**out));
+	return 0;
+}
+
+void ike_sa_child_del(struct ike_sa *sa, struct ike_child *ch)
+{
+	struct ike_child *last = &sa->children[--sa->n_children];
+
+	if (ch != last)
+		*ch = *last;
 }

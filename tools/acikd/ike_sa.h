@@ -33,7 +33,10 @@
 /* The largest message we build (no fragmentation in this milestone). */
 #define IKE_MSG_MAX		8192
 #define IKE_NONCE_LEN		32
-#define IKE_SA_MAX_CHILD	4
+/* Child SA pairs per IKE SA: customers run about 100 per tunnel. */
+#define IKE_SA_MAX_CHILD	128
+/* Jobs waiting for the request window (struct ike_job). */
+#define IKE_SA_MAX_JOBS		32
 #define IKE_TABLE_SIZE		1024
 
 enum ike_sa_state {
@@ -51,18 +54,47 @@ struct ike_ctx {
 	uint64_t now_ms;
 };
 
-/* A Child SA pair installed in actun, kept to remove it later. */
+/*
+ * A Child SA pair installed in actun, kept to remove and rekey it: its
+ * narrowed selectors from our point of view, and whether a newer pair
+ * has replaced it (then it only waits for its DELETE, and a soft expiry
+ * does not rekey it again).
+ */
 struct ike_child {
 	uint32_t spi_in, spi_out;
+	struct ts_prefix local_ts[CONFIG_MAX_TS];
+	unsigned int n_local_ts;
 	struct ts_prefix remote_ts[CONFIG_MAX_TS];
 	unsigned int n_remote_ts;
+	bool rekeyed;
 };
 
 /*
- * The Child SA being negotiated in IKE_AUTH: our SPI is allocated when the
- * request is built or processed, the rest is filled by the task.
+ * The Child SA being negotiated by our outstanding IKE_AUTH or
+ * CREATE_CHILD_SA request: our SPI is allocated when the request is built
+ * or processed. For CREATE_CHILD_SA we also keep our nonce, our PFS key
+ * pair, the pair being rekeyed and whether the INVALID_KE retry is used.
  */
 struct ike_child_nego {
+	uint32_t spi_in;
+	uint32_t rekey_spi_in;		/* our SPI of the pair being rekeyed */
+	struct chunk ni;		/* our nonce of the exchange */
+	struct dh_key *dh;		/* PFS key pair, NULL without PFS */
+	uint16_t dh_group;
+	bool retried;			/* INVALID_KE_PAYLOAD retry done */
+};
+
+/* Work that needs the request window; queued with ike_sa_queue_job(). */
+enum ike_job_kind {
+	IKE_JOB_REKEY_CHILD,
+	IKE_JOB_DELETE_CHILD,
+	IKE_JOB_DELETE_IKE,
+	IKE_JOB_DPD,
+};
+
+/* One queued job: @spi_in names the Child SA, 0 for IKE-wide jobs. */
+struct ike_job {
+	enum ike_job_kind kind;
 	uint32_t spi_in;
 };
 
@@ -101,8 +133,15 @@ struct ike_sa {
 	bool have_last_resp;
 
 	struct ike_child_nego nego;
-	struct ike_child children[IKE_SA_MAX_CHILD];
-	unsigned int n_children;
+	/* Installed pairs, grown on demand up to IKE_SA_MAX_CHILD. */
+	struct ike_child *children;
+	unsigned int n_children, cap_children;
+
+	/* FIFO of jobs; @out_job is the one whose request is outstanding. */
+	struct ike_job jobs[IKE_SA_MAX_JOBS];
+	unsigned int job_head, n_jobs;
+	struct ike_job out_job;
+	bool out_is_job;
 
 	uint64_t created_ms, established_ms;
 };
@@ -174,5 +213,34 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c);
 uint64_t ike_sa_deadline(const struct ike_sa *sa);
 
 const char *ike_sa_state_name(enum ike_sa_state s);
+
+/**
+ * ike_sa_queue_job() - queue work that needs the request window
+ * @sa: the IKE SA
+ * @kind: what to do
+ * @spi_in: the Child SA's inbound SPI (ours), 0 for IKE-wide jobs
+ *
+ * The manager runs the jobs in order whenever @sa is established and has
+ * no outstanding request. A job equal to one already queued (or to the
+ * one whose request is outstanding) is not queued twice.
+ *
+ * Return: 0, or -ENOSPC when the queue is full.
+ */
+int ike_sa_queue_job(struct ike_sa *sa, enum ike_job_kind kind,
+		     uint32_t spi_in);
+/* ike_sa_next_job() - take the oldest job; 0, or -ENOENT if none. */
+int ike_sa_next_job(struct ike_sa *sa, struct ike_job *job);
+
+/* The installed pair whose inbound (our) SPI is @spi_in, or NULL. */
+struct ike_child *ike_sa_child_by_in(struct ike_sa *sa, uint32_t spi_in);
+/* The installed pair whose outbound (the peer's) SPI is @spi_out. */
+struct ike_child *ike_sa_child_by_out(struct ike_sa *sa, uint32_t spi_out);
+/*
+ * ike_sa_child_add() - a new, zeroed record at the end of the table
+ * (grown as needed). Return: 0, or -ENOSPC at IKE_SA_MAX_CHILD, -ENOMEM.
+ */
+int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out);
+/* ike_sa_child_del() - drop a record (the last one takes its place). */
+void ike_sa_child_del(struct ike_sa *sa, struct ike_child *ch);
 
 #endif /* ACIKD_IKE_SA_H */

@@ -3,19 +3,17 @@
  * ike_auth.c - the IKE_AUTH exchange, both roles: identities, PSK
  * authentication (RFC 7296 2.15), the responder's choice of connection by
  * addresses and IDs, and the first Child SA (1.2, 2.9, 2.17) which goes
- * into actun through ops->child_install.
+ * into actun through child.c.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "child.h"
 #include "crypto/prf.h"
 #include "negotiate.h"
 #include "tasks.h"
 
 #define KEY_PAD "Key Pad for IKEv2"
-#define NATT_PORT 4500
-#define CHILD_SPI_MIN 256
-#define DEFAULT_REKEY_SECONDS (4 * 3600)
 
 /*
  * AUTH = prf(prf(PSK, "Key Pad for IKEv2"), <SignedOctets>), with
@@ -84,65 +82,6 @@ static int add_id_auth(const struct ike_sa *sa, struct enc_payload *p,
 	return err;
 }
 
-/* A random Child SA SPI; below 256 are reserved (RFC 4303 2.1). */
-static int child_spi(const struct ike_ctx *c, uint32_t *spi)
-{
-	do {
-		int err = c->ops->random(c->arg, (uint8_t *)spi, sizeof(*spi));
-
-		if (err)
-			return err;
-	} while (*spi < CHILD_SPI_MIN);
-	return 0;
-}
-
-/* Derive the pair's keys and hand it to actun with our directions. */
-static int install_child(struct ike_sa *sa, const struct ike_ctx *c,
-			 const struct nego_choice *ch,
-			 const struct ts_prefix *remote_ts, unsigned int n_ts)
-{
-	struct crypto_suite s = ch->suite;
-	struct child_sa_keys k = { 0 };
-	struct child_sa_install in;
-	uint32_t rekey = sa->conn->rekey_seconds ?: DEFAULT_REKEY_SECONDS;
-	int err;
-
-	if (sa->n_children == IKE_SA_MAX_CHILD)
-		return -ENOSPC;
-	s.prf = sa->suite.prf;
-	err = keymat_child_sa(&s, sa->keys.sk_d, CHUNK_EMPTY, sa->ni, sa->nr,
-			      &k);
-	if (err)
-		return err;
-	in = (struct child_sa_install){
-		.conn = sa->conn, .spi_in = sa->nego.spi_in, .spi_out = ch->spi,
-		.suite = s,
-		/* The initiator receives what the responder sends (2.17). */
-		.encr_in = sa->initiator ? k.encr_r : k.encr_i,
-		.integ_in = sa->initiator ? k.integ_r : k.integ_i,
-		.encr_out = sa->initiator ? k.encr_i : k.encr_r,
-		.integ_out = sa->initiator ? k.integ_i : k.integ_r,
-		.encap = sa->natt, .sport = NATT_PORT,
-		.dport = ntohs(sa->remote.sin_port),
-		.soft_seconds = rekey, .hard_seconds = rekey + rekey / 10,
-		.remote_ts = remote_ts, .n_remote_ts = n_ts,
-		.first = sa->n_children == 0,
-	};
-	if (!in.encap)
-		in.sport = in.dport = 0;
-	err = c->ops->child_install(c->arg, &in);
-	child_sa_keys_clear(&k);
-	if (err)
-		return err;
-	struct ike_child *ch_rec = &sa->children[sa->n_children++];
-
-	ch_rec->spi_in = in.spi_in;
-	ch_rec->spi_out = in.spi_out;
-	memcpy(ch_rec->remote_ts, remote_ts, n_ts * sizeof(*remote_ts));
-	ch_rec->n_remote_ts = n_ts;
-	return 0;
-}
-
 int ike_auth_start(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	uint8_t scratch[4096], msg[IKE_MSG_MAX];
@@ -182,36 +121,34 @@ int ike_auth_start(struct ike_sa *sa, const struct ike_ctx *c)
 					       enc_buf_chunk(&mb));
 }
 
+/* The keys of IKE_AUTH's Child SA come from IKE_SA_INIT's nonces. */
+static struct child_keying auth_keying(const struct ike_sa *sa)
+{
+	return (struct child_keying){ .initiator = sa->initiator,
+				      .ni = sa->ni, .nr = sa->nr };
+}
+
 /* The initiator's side of the first Child SA, from the response. */
 static int initiator_child(struct ike_sa *sa, const struct ike_ctx *c,
 			   const struct enc_message *m)
 {
-	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
-	const struct enc_payload *tsi = enc_message_find(m, IKE_PL_TSI, NULL);
-	const struct enc_payload *tsr = enc_message_find(m, IKE_PL_TSR, NULL);
 	const struct conn *cn = sa->conn;
-	struct ts_prefix ri[CONFIG_MAX_TS], rr[CONFIG_MAX_TS];
-	struct nego_choice ch;
-	int ni, nr, err;
+	struct child_keying k = auth_keying(sa);
+	struct child_nego n;
+	int err;
 
 	/*
 	 * The Child SA was refused (the IKE SA stands, 1.2); with an error
 	 * notify the encoding lets the three payloads be incomplete.
 	 */
-	if (!sap || !tsi || !tsr)
+	if (!enc_message_find(m, IKE_PL_SA, NULL) ||
+	    !enc_message_find(m, IKE_PL_TSI, NULL) ||
+	    !enc_message_find(m, IKE_PL_TSR, NULL))
 		return 0;
-	err = nego_select(cn->esp, cn->n_esp, IKE_PROTO_ESP, &sap->u.sa, 0,
-			  true, &ch);
-	if (err)
-		return err;
-	/* The responder may only narrow what we proposed (2.9). */
-	ni = nego_ts_narrow(cn->local_ts, cn->n_local_ts, &tsi->u.ts, ri,
-			    CONFIG_MAX_TS);
-	nr = nego_ts_narrow(cn->remote_ts, cn->n_remote_ts, &tsr->u.ts, rr,
-			    CONFIG_MAX_TS);
-	if (ni <= 0 || nr <= 0)
-		return ni < 0 ? ni : nr < 0 ? nr : -EPROTO;
-	return install_child(sa, c, &ch, rr, (unsigned int)nr);
+	err = child_select_response(cn, m, false, cn->local_ts,
+				    cn->n_local_ts, cn->remote_ts,
+				    cn->n_remote_ts, &n);
+	return err ? err : child_install(sa, c, &n, sa->nego.spi_in, &k);
 }
 
 int ike_auth_process(struct ike_sa *sa, const struct ike_ctx *c,
@@ -244,36 +181,19 @@ static int responder_child(struct ike_sa *sa, const struct ike_ctx *c,
 			   const struct enc_message *m, struct enc_payload *p,
 			   struct enc_buf *sb, uint16_t *err_type)
 {
-	const struct conn *cn = sa->conn;
-	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
-	struct ts_prefix ti[CONFIG_MAX_TS], tr[CONFIG_MAX_TS];
-	struct nego_choice ch;
-	int ni, nr, err;
+	struct child_keying k = auth_keying(sa);
+	struct child_nego n;
+	int err;
 
-	*err_type = NOTIFY_NO_PROPOSAL_CHOSEN;
-	if (nego_select(cn->esp, cn->n_esp, IKE_PROTO_ESP, &sap->u.sa, 0,
-			false, &ch))
-		return -ENOENT;
-	*err_type = NOTIFY_TS_UNACCEPTABLE;
-	ni = nego_ts_narrow(cn->remote_ts, cn->n_remote_ts,
-			    &enc_message_find(m, IKE_PL_TSI, NULL)->u.ts, ti,
-			    CONFIG_MAX_TS);
-	nr = nego_ts_narrow(cn->local_ts, cn->n_local_ts,
-			    &enc_message_find(m, IKE_PL_TSR, NULL)->u.ts, tr,
-			    CONFIG_MAX_TS);
-	if (ni <= 0 || nr <= 0)
+	if (child_select_request(sa->conn, m, false, 0, &n, err_type))
 		return -ENOENT;
 	/* The peer may retry later; nothing is wrong with its request. */
 	*err_type = NOTIFY_TEMPORARY_FAILURE;
 	err = child_spi(c, &sa->nego.spi_in);
 	if (!err)
-		err = nego_answer(&ch, IKE_PROTO_ESP, sa->nego.spi_in, &p[0], sb);
+		err = child_answer(&n, sa->nego.spi_in, p, sb);
 	if (!err)
-		err = nego_ts_build(ti, (unsigned int)ni, IKE_PL_TSI, &p[1], sb);
-	if (!err)
-		err = nego_ts_build(tr, (unsigned int)nr, IKE_PL_TSR, &p[2], sb);
-	if (!err)
-		err = install_child(sa, c, &ch, ti, (unsigned int)ni);
+		err = child_install(sa, c, &n, sa->nego.spi_in, &k);
 	return err;
 }
 

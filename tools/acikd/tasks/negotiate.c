@@ -116,6 +116,21 @@ static bool pick_dh(const struct ike_proposal *o,
 	return true;
 }
 
+/*
+ * CREATE_CHILD_SA's PFS group: one of ours if we want PFS (the peer's KE
+ * group preferred); without, the peer must not insist on a group.
+ */
+static bool pick_pfs(const struct ike_proposal *o,
+		     const struct enc_proposal *pp, uint16_t ke_group,
+		     uint16_t *dh)
+{
+	if (o->n_dh)
+		return pick_dh(o, pp, ke_group, dh);
+	*dh = 0;
+	return !count_type(pp, IKE_TRANSFORM_DH) ||
+	       offers(pp, IKE_TRANSFORM_DH, 0, 0);
+}
+
 /* ESP: "no ESN" must be offered if ESN is negotiated at all. */
 static bool esn_ok(const struct enc_proposal *pp)
 {
@@ -124,7 +139,7 @@ static bool esn_ok(const struct enc_proposal *pp)
 }
 
 static bool match(const struct ike_proposal *o, const struct enc_proposal *pp,
-		  uint8_t protocol, uint16_t ke_group, bool response,
+		  uint8_t protocol, uint16_t ke_group, bool response, bool pfs,
 		  struct nego_choice *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -133,7 +148,8 @@ static bool match(const struct ike_proposal *o, const struct enc_proposal *pp,
 		return false;
 	if (protocol == IKE_PROTO_ESP) {
 		/* Key exchange transforms are ignored in IKE_AUTH (1.2). */
-		if (!esn_ok(pp) || pp->spi.len != 4)
+		if (!esn_ok(pp) || pp->spi.len != 4 ||
+		    (pfs && !pick_pfs(o, pp, ke_group, &c->dh)))
 			return false;
 		c->spi = (uint32_t)pp->spi.ptr[0] << 24 | pp->spi.ptr[1] << 16 |
 			 pp->spi.ptr[2] << 8 | pp->spi.ptr[3];
@@ -148,9 +164,10 @@ static bool match(const struct ike_proposal *o, const struct enc_proposal *pp,
 	return keymat_check_suite(&c->suite, true) == 0;
 }
 
-int nego_select(const struct ike_proposal *ours, unsigned int n,
-		uint8_t protocol, const struct enc_sa *sa, uint16_t ke_group,
-		bool response, struct nego_choice *out)
+static int select_from(const struct ike_proposal *ours, unsigned int n,
+		       uint8_t protocol, const struct enc_sa *sa,
+		       uint16_t ke_group, bool response, bool pfs,
+		       struct nego_choice *out)
 {
 	for (unsigned int k = 0; k < n; k++) {
 		struct enc_proposal_iter it;
@@ -160,7 +177,7 @@ int nego_select(const struct ike_proposal *ours, unsigned int n,
 		enc_proposal_iter_init(&it, sa);
 		while ((err = enc_proposal_next(&it, &pp)) > 0)
 			if (match(&ours[k], &pp, protocol, ke_group, response,
-				  out)) {
+				  pfs, out)) {
 				out->number = pp.number;
 				return 0;
 			}
@@ -168,6 +185,22 @@ int nego_select(const struct ike_proposal *ours, unsigned int n,
 			return err;
 	}
 	return -ENOENT;
+}
+
+int nego_select(const struct ike_proposal *ours, unsigned int n,
+		uint8_t protocol, const struct enc_sa *sa, uint16_t ke_group,
+		bool response, struct nego_choice *out)
+{
+	return select_from(ours, n, protocol, sa, ke_group, response, false,
+			   out);
+}
+
+int nego_select_pfs(const struct ike_proposal *ours, unsigned int n,
+		    const struct enc_sa *sa, uint16_t ke_group, bool response,
+		    struct nego_choice *out)
+{
+	return select_from(ours, n, IKE_PROTO_ESP, sa, ke_group, response,
+			   true, out);
 }
 
 static void add(struct enc_proposal *p, uint8_t type, uint16_t id,
@@ -191,7 +224,7 @@ static void spi_bytes(uint8_t b[4], uint32_t spi)
 
 /* IKE proposals carry no SPI in IKE_SA_INIT; ESP ones carry ours. */
 static void offer_one(const struct ike_proposal *o, uint8_t protocol,
-		      const uint8_t *spi, struct enc_proposal *p)
+		      const uint8_t *spi, bool pfs, struct enc_proposal *p)
 {
 	p->protocol = protocol;
 	p->spi = protocol == IKE_PROTO_ESP ? chunk_from(spi, 4) : CHUNK_EMPTY;
@@ -203,16 +236,17 @@ static void offer_one(const struct ike_proposal *o, uint8_t protocol,
 			add(p, IKE_TRANSFORM_PRF, o->prf[i], 0);
 	for (unsigned int i = 0; i < o->n_integ; i++)
 		add(p, IKE_TRANSFORM_INTEG, o->integ[i], 0);
-	if (protocol == IKE_PROTO_IKE)
+	/* ESP: PFS groups in CREATE_CHILD_SA only (1.2); never ESN. */
+	if (protocol == IKE_PROTO_IKE || pfs)
 		for (unsigned int i = 0; i < o->n_dh; i++)
 			add(p, IKE_TRANSFORM_DH, o->dh[i], 0);
-	else	/* No PFS in IKE_AUTH; we never use ESN. */
+	if (protocol == IKE_PROTO_ESP)
 		add(p, IKE_TRANSFORM_ESN, IKE_ESN_NO, 0);
 }
 
-int nego_offer(const struct ike_proposal *ours, unsigned int n,
-	       uint8_t protocol, uint32_t spi, struct enc_payload *p,
-	       struct enc_buf *scratch)
+static int offer(const struct ike_proposal *ours, unsigned int n,
+		 uint8_t protocol, uint32_t spi, bool pfs,
+		 struct enc_payload *p, struct enc_buf *scratch)
 {
 	struct enc_proposal props[CONFIG_MAX_PROPOSALS];
 	uint8_t spib[4];
@@ -221,12 +255,25 @@ int nego_offer(const struct ike_proposal *ours, unsigned int n,
 		return -EINVAL;
 	spi_bytes(spib, spi);
 	for (unsigned int i = 0; i < n; i++) {
-		offer_one(&ours[i], protocol, spib, &props[i]);
+		offer_one(&ours[i], protocol, spib, pfs, &props[i]);
 		props[i].number = (uint8_t)(i + 1);
 	}
 	memset(p, 0, sizeof(*p));
 	p->type = IKE_PL_SA;
 	return enc_sa_build(&p->u.sa, scratch, props, n);
+}
+
+int nego_offer(const struct ike_proposal *ours, unsigned int n,
+	       uint8_t protocol, uint32_t spi, struct enc_payload *p,
+	       struct enc_buf *scratch)
+{
+	return offer(ours, n, protocol, spi, false, p, scratch);
+}
+
+int nego_offer_pfs(const struct ike_proposal *ours, unsigned int n,
+		   uint32_t spi, struct enc_payload *p, struct enc_buf *scratch)
+{
+	return offer(ours, n, IKE_PROTO_ESP, spi, true, p, scratch);
 }
 
 int nego_answer(const struct nego_choice *c, uint8_t protocol, uint32_t spi,
@@ -237,13 +284,14 @@ int nego_answer(const struct nego_choice *c, uint8_t protocol, uint32_t spi,
 		.n_encr = 1,
 		.integ = { c->suite.integ }, .n_integ = c->suite.integ ? 1 : 0,
 		.prf = { c->suite.prf }, .n_prf = 1,
-		.dh = { c->dh }, .n_dh = 1,
+		.dh = { c->dh }, .n_dh = c->dh ? 1 : 0,
 	};
 	struct enc_proposal prop;
 	uint8_t spib[4];
 
 	spi_bytes(spib, spi);
-	offer_one(&one, protocol, spib, &prop);
+	/* An ESP choice has a group only when PFS was negotiated. */
+	offer_one(&one, protocol, spib, c->dh != 0, &prop);
 	prop.number = c->number;
 	memset(p, 0, sizeof(*p));
 	p->type = IKE_PL_SA;

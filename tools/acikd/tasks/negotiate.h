@@ -41,12 +41,29 @@ int nego_select(const struct ike_proposal *ours, unsigned int n,
 		uint8_t protocol, const struct enc_sa *sa, uint16_t ke_group,
 		bool response, struct nego_choice *out);
 
+/*
+ * nego_select_pfs() - nego_select() for ESP in CREATE_CHILD_SA, where
+ * key exchange transforms count (PFS): a proposal of ours with groups
+ * needs one of them (@ke_group, the peer's KE group, preferred) and
+ * @out->dh gets it; one without accepts a peer offering no group or NONE.
+ */
+int nego_select_pfs(const struct ike_proposal *ours, unsigned int n,
+		    const struct enc_sa *sa, uint16_t ke_group, bool response,
+		    struct nego_choice *out);
+
 /* nego_offer() - an SA payload with all of @ours; @spi for ESP. */
 int nego_offer(const struct ike_proposal *ours, unsigned int n,
 	       uint8_t protocol, uint32_t spi, struct enc_payload *p,
 	       struct enc_buf *scratch);
 
-/* nego_answer() - an SA payload with the single proposal @c. */
+/* nego_offer_pfs() - ESP proposals with their PFS groups (CREATE_CHILD_SA). */
+int nego_offer_pfs(const struct ike_proposal *ours, unsigned int n,
+		   uint32_t spi, struct enc_payload *p, struct enc_buf *scratch);
+
+/*
+ * nego_answer() - an SA payload with the single proposal @c (for ESP,
+ * with @c->dh as its group when non-zero).
+ */
 int nego_answer(const struct nego_choice *c, uint8_t protocol, uint32_t spi,
 		struct enc_payload *p, struct enc_buf *scratch);
 

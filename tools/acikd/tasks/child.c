@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * child.c - Child SA negotiation and installation shared by IKE_AUTH and
+ * CREATE_CHILD_SA (child.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "child.h"
+
+#define NATT_PORT 4500
+#define CHILD_SPI_MIN 256
+#define DEFAULT_REKEY_SECONDS (4 * 3600)
+
+/* A random Child SA SPI; below 256 are reserved (RFC 4303 2.1). */
+int child_spi(const struct ike_ctx *c, uint32_t *spi)
+{
+	do {
+		int err = c->ops->random(c->arg, (uint8_t *)spi, sizeof(*spi));
+
+		if (err)
+			return err;
+	} while (*spi < CHILD_SPI_MIN);
+	return 0;
+}
+
+static int select_proposal(const struct conn *cn, const struct enc_sa *sa,
+			   bool pfs, uint16_t ke_group, bool response,
+			   struct nego_choice *ch)
+{
+	if (pfs)
+		return nego_select_pfs(cn->esp, cn->n_esp, sa, ke_group,
+				       response, ch);
+	return nego_select(cn->esp, cn->n_esp, IKE_PROTO_ESP, sa, 0, response,
+			   ch);
+}
+
+/* Narrow both selectors; 0, -ENOENT if either is empty, or ENC_E_. */
+static int narrow(const struct ts_prefix *our_i, unsigned int n_i,
+		  const struct ts_prefix *our_r, unsigned int n_r,
+		  const struct enc_message *m, struct child_nego *n)
+{
+	int ni = nego_ts_narrow(our_i, n_i,
+				&enc_message_find(m, IKE_PL_TSI, NULL)->u.ts,
+				n->ti, CONFIG_MAX_TS);
+	int nr = nego_ts_narrow(our_r, n_r,
+				&enc_message_find(m, IKE_PL_TSR, NULL)->u.ts,
+				n->tr, CONFIG_MAX_TS);
+
+	if (ni < 0 || nr < 0)
+		return ni < 0 ? ni : nr;
+	if (!ni || !nr)
+		return -ENOENT;
+	n->n_ti = (unsigned int)ni;
+	n->n_tr = (unsigned int)nr;
+	return 0;
+}
+
+int child_select_request(const struct conn *cn, const struct enc_message *m,
+			 bool pfs, uint16_t ke_group, struct child_nego *n,
+			 uint16_t *notify)
+{
+	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	err = select_proposal(cn, &sap->u.sa, pfs, ke_group, false, &n->ch);
+	/* Malformed proposals or selectors are refused like unusable ones. */
+	*notify = NOTIFY_NO_PROPOSAL_CHOSEN;
+	if (err)
+		return err;
+	/* The initiator's TSi is the peer's side: our remote selectors. */
+	err = narrow(cn->remote_ts, cn->n_remote_ts, cn->local_ts,
+		     cn->n_local_ts, m, n);
+	*notify = NOTIFY_TS_UNACCEPTABLE;
+	return err;
+}
+
+int child_select_response(const struct conn *cn, const struct enc_message *m,
+			  bool pfs, const struct ts_prefix *our_i,
+			  unsigned int n_i, const struct ts_prefix *our_r,
+			  unsigned int n_r, struct child_nego *n)
+{
+	const struct enc_payload *sap = enc_message_find(m, IKE_PL_SA, NULL);
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	if (!sap || !enc_message_find(m, IKE_PL_TSI, NULL))
+		return -EPROTO;
+	err = select_proposal(cn, &sap->u.sa, pfs, 0, true, &n->ch);
+	/* The responder may only narrow what we proposed (2.9). */
+	return err ? err : narrow(our_i, n_i, our_r, n_r, m, n);
+}
+
+int child_answer(const struct child_nego *n, uint32_t spi_in,
+		 struct enc_payload *p, struct enc_buf *scratch)
+{
+	int err = nego_answer(&n->ch, IKE_PROTO_ESP, spi_in, &p[0], scratch);
+
+	if (!err)
+		err = nego_ts_build(n->ti, n->n_ti, IKE_PL_TSI, &p[1], scratch);
+	if (!err)
+		err = nego_ts_build(n->tr, n->n_tr, IKE_PL_TSR, &p[2], scratch);
+	return err;
+}
+
+/* Remember the pair with its selectors from our point of view. */
+static void record(struct ike_child *rec, const struct child_nego *n,
+		   uint32_t spi_in, bool initiator)
+{
+	rec->spi_in = spi_in;
+	rec->spi_out = n->ch.spi;
+	rec->n_local_ts = initiator ? n->n_ti : n->n_tr;
+	memcpy(rec->local_ts, initiator ? n->ti : n->tr,
+	       rec->n_local_ts * sizeof(rec->local_ts[0]));
+	rec->n_remote_ts = initiator ? n->n_tr : n->n_ti;
+	memcpy(rec->remote_ts, initiator ? n->tr : n->ti,
+	       rec->n_remote_ts * sizeof(rec->remote_ts[0]));
+}
+
+/* ops->child_install with our directions of @k's keys. */
+static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
+		     const struct child_nego *n, uint32_t spi_in, bool initiator,
+		     const struct crypto_suite *s, const struct child_sa_keys *k)
+{
+	uint32_t rekey = sa->conn->rekey_seconds ?: DEFAULT_REKEY_SECONDS;
+	struct child_sa_install in = {
+		.conn = sa->conn, .spi_in = spi_in, .spi_out = n->ch.spi,
+		.suite = *s,
+		/* The initiator receives what the responder sends (2.17). */
+		.encr_in = initiator ? k->encr_r : k->encr_i,
+		.integ_in = initiator ? k->integ_r : k->integ_i,
+		.encr_out = initiator ? k->encr_i : k->encr_r,
+		.integ_out = initiator ? k->integ_i : k->integ_r,
+		.encap = sa->natt, .sport = NATT_PORT,
+		.dport = ntohs(sa->remote.sin_port),
+		.soft_seconds = rekey, .hard_seconds = rekey + rekey / 10,
+		.remote_ts = initiator ? n->tr : n->ti,
+		.n_remote_ts = initiator ? n->n_tr : n->n_ti,
+		/* Routes come with the tunnel's first pair only. */
+		.first = sa->n_children == 0,
+	};
+
+	if (!in.encap)
+		in.sport = in.dport = 0;
+	return c->ops->child_install(c->arg, &in);
+}
+
+int child_install(struct ike_sa *sa, const struct ike_ctx *c,
+		  const struct child_nego *n, uint32_t spi_in,
+		  const struct child_keying *k)
+{
+	struct crypto_suite s = n->ch.suite;
+	struct child_sa_keys keys = { 0 };
+	struct ike_child *rec;
+	int err;
+
+	if (sa->n_children == IKE_SA_MAX_CHILD)
+		return -ENOSPC;
+	s.prf = sa->suite.prf;
+	err = keymat_child_sa(&s, sa->keys.sk_d, k->g_ir, k->ni, k->nr, &keys);
+	if (!err)
+		err = hand_over(sa, c, n, spi_in, k->initiator, &s, &keys);
+	child_sa_keys_clear(&keys);
+	if (err)
+		return err;
+	err = ike_sa_child_add(sa, &rec);
+	if (err) {
+		/* Out of memory: do not leave an SA we cannot remove. */
+		struct child_sa_remove r = {
+			.conn = sa->conn, .spi_in = spi_in, .spi_out = n->ch.spi,
+			.last = sa->n_children == 0,
+			.remote_ts = k->initiator ? n->tr : n->ti,
+			.n_remote_ts = k->initiator ? n->n_tr : n->n_ti,
+		};
+
+		c->ops->child_remove(c->arg, &r);
+		return err;
+	}
+	record(rec, n, spi_in, k->initiator);
+	return 0;
+}
+
+int child_remove(struct ike_sa *sa, const struct ike_ctx *c, uint32_t spi_in)
+{
+	struct ike_child *ch = ike_sa_child_by_in(sa, spi_in);
+	struct child_sa_remove r;
+
+	if (!ch)
+		return -ENOENT;
+	r = (struct child_sa_remove){
+		.conn = sa->conn, .spi_in = ch->spi_in, .spi_out = ch->spi_out,
+		/* Routes go with the tunnel's last pair only. */
+		.last = sa->n_children == 1,
+		.remote_ts = ch->remote_ts, .n_remote_ts = ch->n_remote_ts,
+	};
+	c->ops->child_remove(c->arg, &r);
+	ike_sa_child_del(sa, ch);
+	return 0;
+}
