@@ -53,4 +53,33 @@ int actun_object_request(struct actun_sock *sock, uint8_t cmd, int flags,
 			 const char *invalid, actun_msg_cb cb, void *arg,
 			 struct actun_error *err);
 
+/**
+ * struct actun_dump - a dump collected whole before anything is handed out
+ * @what: the object in error messages ("tunnel", "route", "SA")
+ * @elem: the size of one parsed object
+ * @parse: reads one reply into an element; -ENOMSG: not one of ours
+ * @v: the objects read; free() it (actun_dump_free) after use
+ * @n: objects in @v
+ * @cap: room in @v
+ */
+struct actun_dump {
+	const char *what;
+	size_t elem;
+	int (*parse)(struct nl_msg *msg, void *out);
+	void *v;
+	size_t n;
+	size_t cap;
+};
+
+/*
+ * Run a dump request (built as actun_object_request() builds one, with
+ * @filter as the object) into @d, restarting it whole while the kernel
+ * marks it interrupted (ACTUN_DUMP_TRIES times, then -EINTR).
+ */
+int actun_dump_collect(struct actun_sock *sock, uint8_t cmd, uint32_t ifindex,
+		       actun_put_fn put, const void *filter,
+		       const char *invalid, struct actun_dump *d,
+		       struct actun_error *err);
+void actun_dump_free(struct actun_dump *d);
+
 #endif /* ACTUN_PRIV_H */

@@ -268,3 +268,59 @@ out:
 	actun_msg_free(msg);
 	return ret;
 }
+
+static int dump_collect_cb(struct nl_msg *msg, void *arg)
+{
+	struct actun_dump *d = arg;
+	int ret;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		void *v = reallocarray(d->v, cap, d->elem);
+
+		if (!v)
+			return -ENOMEM;
+		d->v = v;
+		d->cap = cap;
+	}
+	ret = d->parse(msg, (char *)d->v + d->n * d->elem);
+	if (ret == -ENOMSG)	/* not one of ours: nothing to keep */
+		return 0;
+	if (ret)
+		return ret;
+	d->n++;
+	return 0;
+}
+
+int actun_dump_collect(struct actun_sock *sock, uint8_t cmd, uint32_t ifindex,
+		       actun_put_fn put, const void *filter,
+		       const char *invalid, struct actun_dump *d,
+		       struct actun_error *err)
+{
+	int tries, ret = 0;
+
+	for (tries = 0; tries < ACTUN_DUMP_TRIES; tries++) {
+		d->n = 0;
+		ret = actun_object_request(sock, cmd, NLM_F_DUMP, ifindex, put,
+					   filter, invalid, dump_collect_cb, d,
+					   err);
+		if (ret != -EINTR || err->origin != ACTUN_ERR_LOCAL)
+			break;
+	}
+	if (ret == -EBADMSG && err->origin == ACTUN_ERR_LOCAL)
+		return actun_error_set(err, EBADMSG,
+				       "malformed %s in the kernel's dump",
+				       d->what);
+	if (ret == -EINTR && err->origin == ACTUN_ERR_LOCAL)
+		return actun_error_set(err, EINTR,
+				       "dump interrupted by concurrent changes %d times in a row",
+				       ACTUN_DUMP_TRIES);
+	return ret;
+}
+
+void actun_dump_free(struct actun_dump *d)
+{
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = 0;
+}

@@ -141,6 +141,8 @@ int actun_route_parse(struct nl_msg *msg, struct actun_route_cfg *cfg)
 	return 0;
 }
 
+#define ROUTE_INVALID "tunnel name must be 1 to 31 bytes and the prefix IPv4 or IPv6"
+
 static int route_request_put(struct nl_msg *msg, const void *cfg)
 {
 	return actun_route_put(msg, cfg);
@@ -151,7 +153,7 @@ static int route_request(struct actun_sock *sock, uint8_t cmd, int flags,
 			 actun_msg_cb cb, void *arg, struct actun_error *err)
 {
 	return actun_object_request(sock, cmd, flags, ifindex, route_request_put,
-				    cfg, "tunnel name must be 1 to 31 bytes and the prefix IPv4 or IPv6",
+				    cfg, ROUTE_INVALID,
 				    cb, arg, err);
 }
 
@@ -174,45 +176,24 @@ int actun_route_del(struct actun_sock *sock, uint32_t ifindex,
 			     &key, NULL, NULL, err);
 }
 
-/* A dump is collected whole before anything is handed out. */
-struct route_vec {
-	struct actun_route_cfg *v;
-	size_t n;
-	size_t cap;
-};
-
-static int collect_cb(struct nl_msg *msg, void *arg)
+static int route_parse_any(struct nl_msg *msg, void *out)
 {
-	struct route_vec *vec = arg;
-	int ret;
-
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 256;
-		struct actun_route_cfg *v;
-
-		v = realloc(vec->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		vec->v = v;
-		vec->cap = cap;
-	}
-	ret = actun_route_parse(msg, &vec->v[vec->n]);
-	if (ret == -ENOMSG)	/* not a route: nothing for us */
-		return 0;
-	if (ret)
-		return ret;
-	vec->n++;
-	return 0;
+	return actun_route_parse(msg, out);
 }
 
 int actun_route_dump(struct actun_sock *sock, uint32_t ifindex,
 		     const struct actun_route_cfg *tunnel, actun_route_cb cb,
 		     void *arg, struct actun_error *err)
 {
+	struct actun_dump d = {
+		.what = "route",
+		.elem = sizeof(struct actun_route_cfg),
+		.parse = route_parse_any,
+	};
+	const struct actun_route_cfg *v;
 	struct actun_route_cfg filter;
-	struct route_vec vec = { 0 };
 	struct actun_error local;
-	int tries, ret = 0;
+	int ret;
 	size_t i;
 
 	if (!err)
@@ -221,23 +202,12 @@ int actun_route_dump(struct actun_sock *sock, uint32_t ifindex,
 		filter = *tunnel;
 		filter.present &= ROUTE_TUNNEL;
 	}
-	for (tries = 0; tries < ACTUN_DUMP_TRIES; tries++) {
-		vec.n = 0;
-		ret = route_request(sock, ACTUN_CMD_ROUTE_GET, NLM_F_DUMP,
-				    ifindex, tunnel ? &filter : NULL,
-				    collect_cb, &vec, err);
-		if (ret != -EINTR || err->origin != ACTUN_ERR_LOCAL)
-			break;
-	}
-	if (ret == -EBADMSG && err->origin == ACTUN_ERR_LOCAL)
-		ret = actun_error_set(err, EBADMSG,
-				      "malformed route in the kernel's dump");
-	else if (ret == -EINTR && err->origin == ACTUN_ERR_LOCAL)
-		ret = actun_error_set(err, EINTR,
-				      "dump interrupted by concurrent changes %d times in a row",
-				      ACTUN_DUMP_TRIES);
-	for (i = 0; !ret && i < vec.n; i++)
-		ret = cb(&vec.v[i], arg);
-	free(vec.v);
+	ret = actun_dump_collect(sock, ACTUN_CMD_ROUTE_GET, ifindex,
+				 route_request_put, tunnel ? &filter : NULL,
+				 ROUTE_INVALID, &d, err);
+	v = d.v;
+	for (i = 0; !ret && i < d.n; i++)
+		ret = cb(&v[i], arg);
+	actun_dump_free(&d);
 	return ret;
 }

@@ -20,6 +20,8 @@
 #define SA_KEY		(SA_TUNNEL | ACTUN_SA_F(ACTUN_SA_A_DIR) |	\
 			 ACTUN_SA_F(ACTUN_SA_A_SPI))
 
+#define SA_INVALID "tunnel name must be 1 to 31 bytes and keys at most 64 bytes"
+
 static int sa_request_put(struct nl_msg *msg, const void *sa)
 {
 	return actun_sa_put(msg, sa);
@@ -30,7 +32,7 @@ static int sa_request(struct actun_sock *sock, uint8_t cmd, int flags,
 		      actun_msg_cb cb, void *arg, struct actun_error *err)
 {
 	return actun_object_request(sock, cmd, flags, ifindex, sa_request_put,
-				    sa, "tunnel name must be 1 to 31 bytes and keys at most 64 bytes",
+				    sa, SA_INVALID,
 				    cb, arg, err);
 }
 
@@ -100,68 +102,36 @@ int actun_sa_get(struct actun_sock *sock, uint32_t ifindex,
 	return ret;
 }
 
-/* A dump is collected whole before anything is handed out. */
-struct sa_vec {
-	struct actun_sa *v;
-	size_t n;
-	size_t cap;
-};
-
-static int collect_cb(struct nl_msg *msg, void *arg)
+static int sa_parse_any(struct nl_msg *msg, void *out)
 {
-	struct sa_vec *vec = arg;
-	int ret;
-
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-		struct actun_sa *v;
-
-		v = realloc(vec->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		vec->v = v;
-		vec->cap = cap;
-	}
-	ret = actun_sa_parse(msg, &vec->v[vec->n]);
-	if (ret == -ENOMSG)	/* not an SA: nothing for us */
-		return 0;
-	if (ret)
-		return ret;
-	vec->n++;
-	return 0;
+	return actun_sa_parse(msg, out);
 }
 
 int actun_sa_dump(struct actun_sock *sock, uint32_t ifindex,
 		  const struct actun_sa *tunnel, actun_sa_cb cb, void *arg,
 		  struct actun_error *err)
 {
-	struct sa_vec vec = { 0 };
+	struct actun_dump d = {
+		.what = "SA",
+		.elem = sizeof(struct actun_sa),
+		.parse = sa_parse_any,
+	};
+	const struct actun_sa *v;
 	struct actun_error local;
 	struct actun_sa filter;
-	int tries, ret = 0;
+	int ret;
 	size_t i;
 
 	if (!err)
 		err = &local;
 	if (tunnel)
 		sa_narrow(&filter, tunnel, SA_TUNNEL);
-	for (tries = 0; tries < ACTUN_DUMP_TRIES; tries++) {
-		vec.n = 0;
-		ret = sa_request(sock, ACTUN_CMD_SA_GET, NLM_F_DUMP, ifindex,
-				 tunnel ? &filter : NULL, collect_cb, &vec,
-				 err);
-		if (ret != -EINTR || err->origin != ACTUN_ERR_LOCAL)
-			break;
-	}
-	if (ret == -EBADMSG && err->origin == ACTUN_ERR_LOCAL)
-		ret = actun_error_set(err, EBADMSG,
-				      "malformed SA in the kernel's dump");
-	else if (ret == -EINTR && err->origin == ACTUN_ERR_LOCAL)
-		ret = actun_error_set(err, EINTR,
-				      "dump interrupted by concurrent changes %d times in a row",
-				      ACTUN_DUMP_TRIES);
-	for (i = 0; !ret && i < vec.n; i++)
-		ret = cb(&vec.v[i], arg);
-	free(vec.v);
+	ret = actun_dump_collect(sock, ACTUN_CMD_SA_GET, ifindex,
+				 sa_request_put, tunnel ? &filter : NULL,
+				 SA_INVALID, &d, err);
+	v = d.v;
+	for (i = 0; !ret && i < d.n; i++)
+		ret = cb(&v[i], arg);
+	actun_dump_free(&d);
 	return ret;
 }

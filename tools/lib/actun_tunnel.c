@@ -93,73 +93,32 @@ int actun_tunnel_get(struct actun_sock *sock, uint32_t ifindex,
 	return ret;
 }
 
-/* A dump is collected whole before anything is handed out. */
-struct tunnel_vec {
-	struct actun_tunnel_cfg *v;
-	size_t n;
-	size_t cap;
-};
-
-static int collect_cb(struct nl_msg *msg, void *arg)
+static int tunnel_parse_any(struct nl_msg *msg, void *out)
 {
-	struct tunnel_vec *vec = arg;
-	int ret;
-
-	if (vec->n == vec->cap) {
-		size_t cap = vec->cap ? vec->cap * 2 : 64;
-		struct actun_tunnel_cfg *v;
-
-		v = realloc(vec->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		vec->v = v;
-		vec->cap = cap;
-	}
-	ret = actun_tunnel_parse(msg, &vec->v[vec->n]);
-	if (ret == -ENOMSG)	/* not a tunnel: nothing for us */
-		return 0;
-	if (ret)
-		return ret;
-	vec->n++;
-	return 0;
-}
-
-static int dump_once(struct actun_sock *sock, uint32_t ifindex,
-		     struct tunnel_vec *vec, struct actun_error *err)
-{
-	int ret;
-
-	vec->n = 0;
-	ret = tunnel_request(sock, ACTUN_CMD_TUNNEL_GET, NLM_F_DUMP, ifindex,
-			     NULL, collect_cb, vec, err);
-	if (ret == -EBADMSG && err->origin == ACTUN_ERR_LOCAL)
-		return actun_error_set(err, EBADMSG,
-				       "malformed tunnel in the kernel's dump");
-	return ret;
+	return actun_tunnel_parse(msg, out);
 }
 
 int actun_tunnel_dump(struct actun_sock *sock, uint32_t ifindex,
 		      actun_tunnel_cb cb, void *arg, struct actun_error *err)
 {
-	struct tunnel_vec vec = { 0 };
+	struct actun_dump d = {
+		.what = "tunnel",
+		.elem = sizeof(struct actun_tunnel_cfg),
+		.parse = tunnel_parse_any,
+	};
+	const struct actun_tunnel_cfg *v;
 	struct actun_error local;
-	int tries, ret = 0;
+	int ret;
 	size_t i;
 
 	if (!err)
 		err = &local;
-	for (tries = 0; tries < ACTUN_DUMP_TRIES; tries++) {
-		ret = dump_once(sock, ifindex, &vec, err);
-		if (ret != -EINTR || err->origin != ACTUN_ERR_LOCAL)
-			break;
-	}
-	if (ret == -EINTR && err->origin == ACTUN_ERR_LOCAL)
-		ret = actun_error_set(err, EINTR,
-				      "dump interrupted by concurrent changes %d times in a row",
-				      ACTUN_DUMP_TRIES);
-	for (i = 0; !ret && i < vec.n; i++)
-		ret = cb(&vec.v[i], arg);
-	free(vec.v);
+	ret = actun_dump_collect(sock, ACTUN_CMD_TUNNEL_GET, ifindex,
+				 tunnel_request_put, NULL, NULL, &d, err);
+	v = d.v;
+	for (i = 0; !ret && i < d.n; i++)
+		ret = cb(&v[i], arg);
+	actun_dump_free(&d);
 	return ret;
 }
 
