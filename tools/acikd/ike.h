@@ -135,6 +135,14 @@ int ike_manager_initiate(struct ike_manager *m, uint64_t now_ms,
 uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms);
 void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
 			       const char *tunnel, uint32_t spi_in, bool hard);
+/*
+ * ike_manager_child_create() - one more Child SA pair (CREATE_CHILD_SA)
+ * on @conn_name's established IKE SA, with the connection's selectors;
+ * queued behind the SA's other jobs. 0, -ENOENT (no established SA) or
+ * -ENOSPC (queue full).
+ */
+int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
+			     const char *conn_name);
 int ike_manager_list(struct ike_manager *m,
 		     int (*cb)(void *arg, const struct ike_sa_info *sa),
 		     void *arg);

@@ -364,9 +364,11 @@ static bool job_equal(const struct ike_job *a, enum ike_job_kind kind,
 int ike_sa_queue_job(struct ike_sa *sa, enum ike_job_kind kind,
 		     uint32_t spi_in)
 {
-	if (sa->out_is_job && job_equal(&sa->out_job, kind, spi_in))
+	bool merge = kind != IKE_JOB_CREATE_CHILD;
+
+	if (merge && sa->out_is_job && job_equal(&sa->out_job, kind, spi_in))
 		return 0;
-	for (unsigned int i = 0; i < sa->n_jobs; i++)
+	for (unsigned int i = 0; merge && i < sa->n_jobs; i++)
 		if (job_equal(&sa->jobs[(sa->job_head + i) % IKE_SA_MAX_JOBS],
 			      kind, spi_in))
 			return 0;

@@ -90,6 +90,7 @@ enum ike_job_kind {
 	IKE_JOB_DELETE_CHILD,
 	IKE_JOB_DELETE_IKE,
 	IKE_JOB_DPD,
+	IKE_JOB_CREATE_CHILD,	/* one more pair (never merged: spi_in 0) */
 };
 
 /* One queued job: @spi_in names the Child SA, 0 for IKE-wide jobs. */

@@ -12,6 +12,7 @@
 
 #include "ike.h"
 #include "ike_sa.h"
+#include "tasks/child.h"
 #include "tasks/tasks.h"
 
 struct ike_manager {
@@ -221,9 +222,14 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 			ike_sa_table_established(&m->table, sa);
 			sa->established_ms = m->ctx.now_ms;
 		}
+	} else if (msg->hdr.exchange == CREATE_CHILD_SA) {
+		err = child_create_process(sa, &m->ctx, msg);
 	} else {
 		err = 0;	/* INFORMATIONAL answers: nothing to do yet */
 	}
+	/* The job is done unless its task sent a new request (KE retry). */
+	if (!sa->out_pending)
+		sa->out_is_job = false;
 	chunk_clear(&plain);
 	if (err)
 		delete_sa(m, sa);
@@ -270,6 +276,8 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	auth = sa->state == IKE_SA_STATE_AUTH;
 	if (auth != (msg->hdr.exchange == IKE_AUTH))
 		err = -EPROTO;
+	else if (msg->hdr.exchange == CREATE_CHILD_SA)
+		err = child_create_respond(sa, &m->ctx, msg, &out);
 	else
 		err = auth ? ike_auth_respond(sa, &m->ctx, msg, &out) :
 			     respond_other(sa, msg, &out);
@@ -288,6 +296,42 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	}
 	ike_sa_table_established(&m->table, sa);
 	sa->established_ms = m->ctx.now_ms;
+}
+
+/* A queued job's request; 0 if one was sent (or nothing was to send). */
+static int start_job(struct ike_manager *m, struct ike_sa *sa,
+		     const struct ike_job *j)
+{
+	switch (j->kind) {
+	case IKE_JOB_REKEY_CHILD:
+		return child_rekey_start(sa, &m->ctx, j->spi_in);
+	case IKE_JOB_DELETE_CHILD:
+		return info_delete_child_start(sa, &m->ctx, j->spi_in);
+	case IKE_JOB_DELETE_IKE:
+		return info_delete_ike_start(sa, &m->ctx);
+	case IKE_JOB_DPD:
+		return info_dpd_start(sa, &m->ctx);
+	case IKE_JOB_CREATE_CHILD:
+		return child_create_start(sa, &m->ctx);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Start queued jobs, oldest first, until one has a request outstanding
+ * (window 1). A job that fails to start is dropped: a failed rekey
+ * leaves the old pair to its hard expiry.
+ */
+static void run_jobs(struct ike_manager *m, struct ike_sa *sa)
+{
+	struct ike_job j;
+
+	while (sa->state == IKE_SA_STATE_ESTABLISHED && !sa->out_pending &&
+	       !ike_sa_next_job(sa, &j))
+		if (!start_job(m, sa, &j) && sa->out_pending) {
+			sa->out_job = j;
+			sa->out_is_job = true;
+		}
 }
 
 int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
@@ -330,6 +374,10 @@ int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
 			receive_request(m, sa, msg, local, remote, natt);
 	}
 	free(msg);
+	/* Found again only if the exchange did not delete it. */
+	sa = ike_sa_table_find(&m->table, &h);
+	if (sa)
+		run_jobs(m, sa);
 	return 0;
 }
 
@@ -341,6 +389,8 @@ static void tick_one(void *arg, struct ike_sa *sa)
 	    (!sa->initiator && sa->state != IKE_SA_STATE_ESTABLISHED &&
 	     m->ctx.now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
 		delete_sa(m, sa);
+	else
+		run_jobs(m, sa);
 }
 
 struct deadline {
@@ -367,15 +417,78 @@ uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
 	return d.next;
 }
 
-/* Rekeying and deleting Child SAs are the next milestone. */
+struct expired {
+	const char *tunnel;
+	uint32_t spi_in;
+	struct ike_sa *sa;
+};
+
+static void find_child(void *arg, struct ike_sa *sa)
+{
+	struct expired *x = arg;
+
+	if (!x->sa && sa->conn && ike_sa_child_by_in(sa, x->spi_in) &&
+	    (!x->tunnel || !strcmp(sa->conn->actun_tunnel, x->tunnel)))
+		x->sa = sa;
+}
+
+/*
+ * actun says a pair is due: soft, rekey it; hard, it is out of actun
+ * already: drop it and tell the peer (DELETE). The owner is found by a
+ * walk over every SA; an index by Child SPI is for the 100k-SA timers.
+ */
 void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
 			       const char *tunnel, uint32_t spi_in, bool hard)
 {
-	(void)m;
-	(void)now_ms;
-	(void)tunnel;
-	(void)spi_in;
-	(void)hard;
+	struct expired x = { .tunnel = tunnel, .spi_in = spi_in };
+	struct ike_child *ch;
+
+	m->ctx.now_ms = now_ms;
+	ike_sa_table_walk(&m->table, find_child, &x);
+	if (!x.sa)
+		return;
+	ch = ike_sa_child_by_in(x.sa, spi_in);
+	if (hard) {
+		/* The DELETE job removes the pair; if it cannot wait, now. */
+		if (x.sa->state != IKE_SA_STATE_ESTABLISHED ||
+		    ike_sa_queue_job(x.sa, IKE_JOB_DELETE_CHILD, spi_in))
+			child_remove(x.sa, &m->ctx, spi_in);
+	} else if (!ch->rekeyed) {
+		/* A full queue: the hard expiry will delete it. */
+		ike_sa_queue_job(x.sa, IKE_JOB_REKEY_CHILD, spi_in);
+	}
+	run_jobs(m, x.sa);
+}
+
+/* Find the established IKE SA of @conn_name (the first one). */
+struct by_conn {
+	const char *name;
+	struct ike_sa *sa;
+};
+
+static void find_conn(void *arg, struct ike_sa *sa)
+{
+	struct by_conn *b = arg;
+
+	if (!b->sa && sa->conn && sa->state == IKE_SA_STATE_ESTABLISHED &&
+	    !strcmp(sa->conn->name, b->name))
+		b->sa = sa;
+}
+
+int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
+			     const char *conn_name)
+{
+	struct by_conn b = { .name = conn_name };
+	int err;
+
+	m->ctx.now_ms = now_ms;
+	ike_sa_table_walk(&m->table, find_conn, &b);
+	if (!b.sa)
+		return -ENOENT;
+	err = ike_sa_queue_job(b.sa, IKE_JOB_CREATE_CHILD, 0);
+	if (!err)
+		run_jobs(m, b.sa);
+	return err;
 }
 
 struct list_walk {

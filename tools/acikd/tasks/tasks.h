@@ -47,4 +47,34 @@ int ike_auth_process(struct ike_sa *sa, const struct ike_ctx *c,
 int ike_auth_respond(struct ike_sa *sa, const struct ike_ctx *c,
 		     const struct enc_message *req, struct enc_buf *out);
 
+/*
+ * child_create.c: CREATE_CHILD_SA for Child SAs (1.3, 2.8, 2.17), both
+ * roles, PFS, the INVALID_KE retry. A refused or failed Child SA never
+ * fails the IKE SA: these return a negative errno only when no request
+ * could be sent (start) or no response could be built (respond).
+ */
+
+/* Initiator: rekey our pair with inbound SPI @spi_in (N(REKEY_SA)). */
+int child_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
+		      uint32_t spi_in);
+/* Initiator: one more pair with the connection's selectors. */
+int child_create_start(struct ike_sa *sa, const struct ike_ctx *c);
+/*
+ * Initiator: the response: install the new pair and, for a rekey, queue
+ * IKE_JOB_DELETE_CHILD for the old one.
+ */
+int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct enc_message *resp);
+int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct enc_message *req, struct enc_buf *out);
+
+/*
+ * informational.c: DELETE and DPD (1.4, 2.4), started by the manager's
+ * job queue; declared here until informational.c declares them itself.
+ */
+int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
+			    uint32_t spi_in);
+int info_delete_ike_start(struct ike_sa *sa, const struct ike_ctx *c);
+int info_dpd_start(struct ike_sa *sa, const struct ike_ctx *c);
+
 #endif /* ACIKD_TASKS_TASKS_H */

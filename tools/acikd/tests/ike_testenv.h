@@ -25,6 +25,8 @@
 #define TE_MAX_PKT	4096
 #define TE_QUEUE	64
 #define TE_LOG		64
+/* Child SA installs recorded per side (beyond IKE_SA_MAX_CHILD). */
+#define TE_MAX_INST	136
 
 struct te_pkt {
 	int from;
@@ -55,7 +57,7 @@ struct te_side {
 	struct acikd_config cfg;
 	struct conn *conns[1];
 	struct conn conn;
-	struct te_install inst[4];
+	struct te_install inst[TE_MAX_INST];
 	unsigned int n_inst, n_remove, n_random;
 };
 
@@ -116,7 +118,7 @@ static inline int te_install(void *ctx, const struct child_sa_install *c)
 	struct te_side *s = ctx;
 	struct te_install *r;
 
-	assert_true(s->n_inst < 4);
+	assert_true(s->n_inst < TE_MAX_INST);
 	r = &s->inst[s->n_inst++];
 	memset(r, 0, sizeof(*r));
 	r->spi_in = c->spi_in;

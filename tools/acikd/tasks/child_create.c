@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * child_create.c - the CREATE_CHILD_SA exchange for Child SAs, both roles
+ * (RFC 7296 1.3.1, 1.3.3, 2.8, 2.17): a new pair or the rekey of one
+ * (N(REKEY_SA)), PFS with a KE payload, the INVALID_KE_PAYLOAD retry.
+ *
+ * Rekeying keeps the old pair: the new one is installed beside it (inbound
+ * before outbound, child_install), then the rekey initiator queues the
+ * DELETE of the old pair (2.8). A refused or failed Child SA never takes
+ * the IKE SA down. IKE SA rekeying (an SA payload without selectors) is
+ * refused with NO_ADDITIONAL_SAS.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "child.h"
+#include "tasks.h"
+
+/* The payloads of one message and what their chunks point into. */
+struct ccs_msg {
+	struct enc_payload p[7];
+	size_t n;
+	uint8_t scratch[4096];
+	struct enc_buf sb;
+	struct chunk pub;		/* our KE value (public) */
+	uint8_t spi[4];			/* REKEY_SA's SPI */
+};
+
+static void ccs_init(struct ccs_msg *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->sb = enc_buf_init(x->scratch, sizeof(x->scratch));
+}
+
+static struct enc_payload *add(struct ccs_msg *x, uint8_t type)
+{
+	struct enc_payload *p = &x->p[x->n++];
+
+	memset(p, 0, sizeof(*p));
+	p->type = type;
+	return p;
+}
+
+static void put_be32(uint8_t b[4], uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+static uint32_t get_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+static int new_nonce(const struct ike_ctx *c, struct chunk *n)
+{
+	int err;
+
+	chunk_clear(n);
+	err = chunk_alloc(n, IKE_NONCE_LEN);
+	if (!err)
+		err = c->ops->random(c->arg, n->ptr, n->len);
+	return err;
+}
+
+/* Forget the exchange's nonce and PFS key (the SPI is not secret). */
+static void nego_reset(struct ike_sa *sa)
+{
+	chunk_clear(&sa->nego.ni);
+	dh_key_free(sa->nego.dh);
+	sa->nego.dh = NULL;
+	sa->nego.dh_group = 0;
+}
+
+/* A fresh key pair of @group and its KE payload. */
+static int add_ke(struct ccs_msg *x, uint16_t group, struct dh_key **key)
+{
+	struct enc_payload *p;
+	int err = dh_key_create(group, key);
+
+	if (!err)
+		err = dh_public_value(*key, &x->pub);
+	if (err)
+		return err;
+	p = add(x, IKE_PL_KE);
+	p->u.ke.group = group;
+	p->u.ke.data = x->pub;
+	return 0;
+}
+
+/* The request: [N(REKEY_SA)], SA, Ni, [KEi], TSi, TSr (1.3.1, 1.3.3). */
+static int build_request(struct ike_sa *sa, const struct ike_child *old,
+			 struct ccs_msg *x)
+{
+	const struct conn *cn = sa->conn;
+	struct enc_payload *p;
+	int err;
+
+	if (old) {
+		p = add(x, IKE_PL_NOTIFY);
+		p->u.notify.protocol = IKE_PROTO_ESP;
+		p->u.notify.type = NOTIFY_REKEY_SA;
+		put_be32(x->spi, old->spi_in);
+		p->u.notify.spi = chunk_from(x->spi, 4);
+	}
+	err = nego_offer_pfs(cn->esp, cn->n_esp, sa->nego.spi_in,
+			     add(x, IKE_PL_SA), &x->sb);
+	if (err)
+		return err;
+	add(x, IKE_PL_NONCE)->u.nonce.data = sa->nego.ni;
+	if (sa->nego.dh_group) {
+		err = add_ke(x, sa->nego.dh_group, &sa->nego.dh);
+		if (err)
+			return err;
+	}
+	err = nego_ts_build(old ? old->local_ts : cn->local_ts,
+			    old ? old->n_local_ts : cn->n_local_ts, IKE_PL_TSI,
+			    add(x, IKE_PL_TSI), &x->sb);
+	if (!err)
+		err = nego_ts_build(old ? old->remote_ts : cn->remote_ts,
+				    old ? old->n_remote_ts : cn->n_remote_ts,
+				    IKE_PL_TSR, add(x, IKE_PL_TSR), &x->sb);
+	return err;
+}
+
+/* Send a request for a pair (rekeying @old if set) with PFS @group. */
+static int start(struct ike_sa *sa, const struct ike_ctx *c,
+		 const struct ike_child *old, uint16_t group)
+{
+	uint8_t msg[IKE_MSG_MAX];
+	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
+	struct ccs_msg *x = malloc(sizeof(*x));
+	int err;
+
+	if (!x)
+		return -ENOMEM;
+	ccs_init(x);
+	nego_reset(sa);
+	sa->nego.dh_group = group;
+	sa->nego.rekey_spi_in = old ? old->spi_in : 0;
+	err = child_spi(c, &sa->nego.spi_in);
+	if (!err)
+		err = new_nonce(c, &sa->nego.ni);
+	if (!err)
+		err = build_request(sa, old, x);
+	if (!err)
+		err = ike_sa_build(sa, CREATE_CHILD_SA, false, sa->next_req_id,
+				   x->p, x->n, true, &mb);
+	chunk_free(&x->pub);
+	free(x);
+	if (!err)
+		err = ike_sa_send_request(sa, c, CREATE_CHILD_SA,
+					  enc_buf_chunk(&mb));
+	if (err)
+		nego_reset(sa);
+	return err;
+}
+
+/* Our first proposal's PFS group, 0 without PFS. */
+static uint16_t first_group(const struct conn *cn)
+{
+	return cn->n_esp && cn->esp[0].n_dh ? cn->esp[0].dh[0] : 0;
+}
+
+int child_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
+		      uint32_t spi_in)
+{
+	const struct ike_child *old = ike_sa_child_by_in(sa, spi_in);
+
+	/* Gone, or already replaced by a newer pair. */
+	if (!old || old->rekeyed)
+		return -ENOENT;
+	sa->nego.retried = false;
+	return start(sa, c, old, first_group(sa->conn));
+}
+
+int child_create_start(struct ike_sa *sa, const struct ike_ctx *c)
+{
+	if (sa->n_children >= IKE_SA_MAX_CHILD)
+		return -ENOSPC;
+	sa->nego.retried = false;
+	return start(sa, c, NULL, first_group(sa->conn));
+}
+
+/* Whether @group is one of our ESP proposals' PFS groups. */
+static bool pfs_group_ok(const struct conn *cn, uint16_t group)
+{
+	for (unsigned int i = 0; i < cn->n_esp; i++)
+		for (unsigned int k = 0; k < cn->esp[i].n_dh; k++)
+			if (cn->esp[i].dh[k] == group)
+				return true;
+	return false;
+}
+
+/*
+ * INVALID_KE_PAYLOAD: send the request again, once, with the group the
+ * responder asks for if we have it (1.3.1, 2.7). Return 0 if sent.
+ */
+static int retry_ke(struct ike_sa *sa, const struct ike_ctx *c,
+		    const struct enc_payload *n)
+{
+	const struct chunk d = n->u.notify.data;
+	uint32_t rekey = sa->nego.rekey_spi_in;
+	const struct ike_child *old = NULL;
+	uint16_t group;
+
+	if (sa->nego.retried || d.len != 2)
+		return -EPROTO;
+	group = (uint16_t)(d.ptr[0] << 8 | d.ptr[1]);
+	if (group == sa->nego.dh_group || !pfs_group_ok(sa->conn, group))
+		return -ENOENT;
+	if (rekey) {
+		old = ike_sa_child_by_in(sa, rekey);
+		if (!old || old->rekeyed)
+			return -ENOENT;
+	}
+	sa->nego.retried = true;
+	return start(sa, c, old, group);
+}
+
+/* Any error notify (refusal) in @m. */
+static bool has_error(const struct enc_message *m)
+{
+	const struct enc_payload *p = NULL;
+
+	while ((p = enc_message_find(m, IKE_PL_NOTIFY, p)))
+		if (p->u.notify.type <= NOTIFY_ERROR_MAX)
+			return true;
+	return false;
+}
+
+/* g^ir of the response's KE with our key pair; empty without PFS. */
+static int response_secret(struct ike_sa *sa, const struct child_nego *n,
+			   const struct enc_message *m, struct chunk *g_ir)
+{
+	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
+
+	*g_ir = CHUNK_EMPTY;
+	/* The responder must take the group our KE payload is for. */
+	if (n->ch.dh != sa->nego.dh_group)
+		return -EPROTO;
+	if (!n->ch.dh)
+		return 0;
+	if (!ke || ke->u.ke.group != n->ch.dh || !sa->nego.dh)
+		return -EPROTO;
+	return dh_compute_shared(sa->nego.dh, ke->u.ke.data, g_ir);
+}
+
+/* The new pair from a successful response; the old one is to go. */
+static int install_response(struct ike_sa *sa, const struct ike_ctx *c,
+			    const struct enc_message *m)
+{
+	const struct ike_child *old = sa->nego.rekey_spi_in ?
+		ike_sa_child_by_in(sa, sa->nego.rekey_spi_in) : NULL;
+	const struct conn *cn = sa->conn;
+	const struct enc_payload *nr = enc_message_find(m, IKE_PL_NONCE, NULL);
+	struct child_keying k = { .initiator = true, .ni = sa->nego.ni };
+	struct child_nego n;
+	int err;
+
+	if (!nr)
+		return -EPROTO;
+	k.nr = nr->u.nonce.data;
+	/* What we proposed: the old pair's selectors, else the conn's. */
+	err = child_select_response(cn, m, true,
+				    old ? old->local_ts : cn->local_ts,
+				    old ? old->n_local_ts : cn->n_local_ts,
+				    old ? old->remote_ts : cn->remote_ts,
+				    old ? old->n_remote_ts : cn->n_remote_ts,
+				    &n);
+	if (!err)
+		err = response_secret(sa, &n, m, &k.g_ir);
+	if (!err)
+		err = child_install(sa, c, &n, sa->nego.spi_in, &k);
+	chunk_clear(&k.g_ir);
+	return err;
+}
+
+/* After our pair is in: the old one is replaced and gets its DELETE. */
+static void retire_old(struct ike_sa *sa)
+{
+	struct ike_child *old;
+
+	if (!sa->nego.rekey_spi_in)
+		return;
+	old = ike_sa_child_by_in(sa, sa->nego.rekey_spi_in);
+	if (!old)
+		return;	/* the peer deleted it meanwhile */
+	old->rekeyed = true;
+	/* A full queue leaves it to its hard expiry. */
+	ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, old->spi_in);
+}
+
+int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct enc_message *m)
+{
+	const struct enc_payload *ike =
+		enc_message_notify(m, NOTIFY_INVALID_KE_PAYLOAD);
+	int err;
+
+	if (ike && !retry_ke(sa, c, ike))
+		return 0;	/* sent again: keep the exchange's state */
+	/*
+	 * A refusal (or a response we cannot use) leaves the old pair
+	 * until its hard expiry; the IKE SA stands.
+	 */
+	if (has_error(m)) {
+		nego_reset(sa);
+		return 0;
+	}
+	err = install_response(sa, c, m);
+	if (!err)
+		retire_old(sa);
+	else
+		/*
+		 * The peer installed a pair we did not: have it deleted
+		 * (our SPI is what the DELETE names, 1.4.1).
+		 */
+		ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, sa->nego.spi_in);
+	nego_reset(sa);
+	return 0;
+}
+
+/*
+ * The responder's exchange: what it refuses with (@notify, @data) or the
+ * new pair's secrets, to be wiped by resp_clear().
+ */
+struct ccs_resp {
+	struct ccs_msg x;
+	struct child_nego n;
+	struct ike_child *old;
+	uint16_t notify;
+	uint8_t data[4];
+	size_t data_len;
+	uint8_t protocol;
+	struct chunk nr, g_ir;
+	struct dh_key *dh;
+};
+
+static void resp_clear(struct ccs_resp *r)
+{
+	chunk_free(&r->x.pub);
+	chunk_clear(&r->nr);
+	chunk_clear(&r->g_ir);
+	dh_key_free(r->dh);
+	r->dh = NULL;
+}
+
+static int refuse(struct ccs_resp *r, uint16_t notify)
+{
+	r->notify = notify;
+	return -ENOENT;
+}
+
+/* N(REKEY_SA): the pair it names by the peer's inbound SPI (2.8). */
+static int find_rekeyed(struct ike_sa *sa, const struct enc_message *m,
+			struct ccs_resp *r)
+{
+	const struct enc_payload *n = enc_message_notify(m, NOTIFY_REKEY_SA);
+
+	if (!n)
+		return 0;
+	if (n->u.notify.protocol != IKE_PROTO_ESP || n->u.notify.spi.len != 4)
+		return refuse(r, NOTIFY_INVALID_SYNTAX);
+	r->old = ike_sa_child_by_out(sa, get_be32(n->u.notify.spi.ptr));
+	if (r->old)
+		return 0;
+	/* CHILD_SA_NOT_FOUND names the SA it did not find (3.10.1). */
+	r->protocol = IKE_PROTO_ESP;
+	memcpy(r->data, n->u.notify.spi.ptr, 4);
+	r->data_len = 4;
+	return refuse(r, NOTIFY_CHILD_SA_NOT_FOUND);
+}
+
+/*
+ * PFS: the peer's KE must be of the chosen proposal's group, else we ask
+ * for ours (INVALID_KE_PAYLOAD, 1.3.1); then our key pair and g^ir.
+ */
+static int respond_pfs(const struct enc_message *m, struct ccs_resp *r)
+{
+	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
+	uint16_t group = r->n.ch.dh;
+	int err;
+
+	if (!group)
+		return 0;	/* no PFS: a KE the peer sent is not used */
+	if (!ke || ke->u.ke.group != group) {
+		r->data[0] = (uint8_t)(group >> 8);
+		r->data[1] = (uint8_t)group;
+		r->data_len = 2;
+		return refuse(r, NOTIFY_INVALID_KE_PAYLOAD);
+	}
+	if (dh_check_peer(group, ke->u.ke.data))
+		return refuse(r, NOTIFY_INVALID_SYNTAX);
+	err = add_ke(&r->x, group, &r->dh);
+	if (!err)
+		err = dh_compute_shared(r->dh, ke->u.ke.data, &r->g_ir);
+	return err ? refuse(r, NOTIFY_TEMPORARY_FAILURE) : 0;
+}
+
+/* Choose, key and install the pair; the payloads go into @r->x. */
+static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct enc_message *m, struct ccs_resp *r)
+{
+	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
+	struct enc_payload ts[3];
+	struct child_keying k = { .initiator = false };
+	uint32_t spi_in;
+	int err;
+
+	/* An SA payload without selectors rekeys the IKE SA (1.3.2). */
+	if (!enc_message_find(m, IKE_PL_TSI, NULL))
+		return refuse(r, NOTIFY_NO_ADDITIONAL_SAS);
+	err = find_rekeyed(sa, m, r);
+	if (err)
+		return err;
+	if (sa->n_children >= IKE_SA_MAX_CHILD)
+		return refuse(r, NOTIFY_NO_ADDITIONAL_SAS);
+	if (child_select_request(sa->conn, m, true, ke ? ke->u.ke.group : 0,
+				 &r->n, &r->notify))
+		return -ENOENT;
+	err = child_spi(c, &spi_in);
+	if (!err)
+		err = new_nonce(c, &r->nr);
+	if (!err)
+		err = child_answer(&r->n, spi_in, ts, &r->x.sb);
+	if (err)
+		return refuse(r, NOTIFY_TEMPORARY_FAILURE);
+	/* SA, Nr, [KEr], TSi, TSr (1.3.1). */
+	r->x.p[r->x.n++] = ts[0];
+	add(&r->x, IKE_PL_NONCE)->u.nonce.data = r->nr;
+	err = respond_pfs(m, r);
+	if (err)
+		return err;
+	r->x.p[r->x.n++] = ts[1];
+	r->x.p[r->x.n++] = ts[2];
+	k.g_ir = r->g_ir;
+	k.ni = enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data;
+	k.nr = r->nr;
+	err = child_install(sa, c, &r->n, spi_in, &k);
+	if (err)
+		return refuse(r, err == -ENOSPC ? NOTIFY_NO_ADDITIONAL_SAS :
+						  NOTIFY_TEMPORARY_FAILURE);
+	/* The rekey initiator deletes the old pair (2.8). */
+	if (r->old) {
+		r->old = ike_sa_child_by_out(sa, r->old->spi_out);
+		if (r->old)
+			r->old->rekeyed = true;
+	}
+	return 0;
+}
+
+int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
+			 const struct enc_message *m, struct enc_buf *out)
+{
+	struct ccs_resp *r;
+	int err;
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+		return -EPROTO;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ccs_init(&r->x);
+	if (respond_child(sa, c, m, r)) {
+		/* A refusal is a response with the one notify (2.21). */
+		struct enc_payload *p;
+
+		r->x.n = 0;
+		p = add(&r->x, IKE_PL_NOTIFY);
+		p->u.notify.type = r->notify;
+		p->u.notify.protocol = r->protocol;
+		if (r->protocol)
+			p->u.notify.spi = chunk_from(r->data, r->data_len);
+		else
+			p->u.notify.data = chunk_from(r->data, r->data_len);
+	}
+	out->len = 0;
+	err = ike_sa_build(sa, CREATE_CHILD_SA, true, m->hdr.message_id,
+			   r->x.p, r->x.n, true, out);
+	resp_clear(r);
+	free(r);
+	return err;
+}
