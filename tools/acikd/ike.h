@@ -143,6 +143,14 @@ void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
  */
 int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
 			     const char *conn_name);
+/*
+ * ike_manager_delete() - DELETE @conn_name's established IKE SA (the
+ * first one) and with it its Child SAs and routes; queued behind the
+ * SA's other jobs. The SA goes when the peer answers or the request's
+ * retransmissions run out. 0, -ENOENT (no established SA) or -ENOSPC.
+ */
+int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
+		       const char *conn_name);
 int ike_manager_list(struct ike_manager *m,
 		     int (*cb)(void *arg, const struct ike_sa_info *sa),
 		     void *arg);

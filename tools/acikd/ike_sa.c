@@ -42,6 +42,7 @@ void ike_sa_free(struct ike_sa *sa)
 	chunk_free(&sa->out_req);
 	chunk_free(&sa->last_resp);
 	chunk_clear(&sa->nego.ni);
+	chunk_free(&sa->nego.collide_nonce);
 	dh_key_free(sa->nego.dh);
 	free(sa->children);
 	free(sa);
@@ -122,13 +123,14 @@ void ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa)
 		unlink_chain(&t->by_spii[bucket(sa->spi_i)], sa,
 			     offsetof(struct ike_sa, next_spii));
 	t->count--;
-	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+	/* A DELETING SA was established: it is not half-open. */
+	if (sa->state < IKE_SA_STATE_ESTABLISHED)
 		t->half_open--;
 }
 
 void ike_sa_table_established(struct ike_sa_table *t, struct ike_sa *sa)
 {
-	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+	if (sa->state < IKE_SA_STATE_ESTABLISHED)
 		t->half_open--;
 	sa->state = IKE_SA_STATE_ESTABLISHED;
 }
@@ -278,6 +280,26 @@ int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
 	return err;
 }
 
+/*
+ * How long a request on an established SA is retransmitted: until the
+ * peer has been silent for dpd_timeout. A request sent after a silence
+ * longer than dpd_delay (DPD off, or a job that waited) still gets
+ * dpd_timeout - dpd_delay from its first transmission. 0: the fixed
+ * IKE_RETX_TRIES (half-open and DELETING SAs, no dpd_timeout).
+ */
+static uint64_t retx_until(const struct ike_sa *sa, uint64_t now)
+{
+	const struct conn *cn = sa->conn;
+	uint64_t delay, from;
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn ||
+	    !cn->dpd_timeout_seconds)
+		return 0;
+	delay = 1000ULL * cn->dpd_seconds;
+	from = now > sa->last_heard_ms + delay ? now - delay : sa->last_heard_ms;
+	return from + 1000ULL * cn->dpd_timeout_seconds;
+}
+
 int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 			uint8_t exchange, struct chunk msg)
 {
@@ -292,6 +314,7 @@ int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	sa->out_pending = true;
 	sa->retx_count = 0;
 	sa->retx_at = c->now_ms + IKE_RETX_FIRST_MS;
+	sa->retx_until_ms = retx_until(sa, c->now_ms);
 	/* A lost datagram is what retransmission is for: ignore errors. */
 	c->ops->send(c->arg, &sa->local, &sa->remote, sa->natt, msg);
 	return 0;
@@ -324,10 +347,14 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	if (!sa->out_pending || c->now_ms < sa->retx_at)
 		return 0;
-	if (sa->retx_count == IKE_RETX_TRIES)
+	if (sa->retx_until_ms ? c->now_ms >= sa->retx_until_ms :
+	    sa->retx_count == IKE_RETX_TRIES)
 		return -ETIMEDOUT;
-	sa->retx_count++;
+	if (sa->retx_count < IKE_RETX_TRIES)
+		sa->retx_count++;
 	sa->retx_at = c->now_ms + ((uint64_t)IKE_RETX_FIRST_MS << sa->retx_count);
+	if (sa->retx_until_ms && sa->retx_at > sa->retx_until_ms)
+		sa->retx_at = sa->retx_until_ms;
 	c->ops->send(c->arg, &sa->local, &sa->remote, sa->natt, sa->out_req);
 	return 0;
 }
@@ -336,7 +363,7 @@ uint64_t ike_sa_deadline(const struct ike_sa *sa)
 {
 	if (sa->out_pending)
 		return sa->retx_at;
-	if (!sa->initiator && sa->state != IKE_SA_STATE_ESTABLISHED)
+	if (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED)
 		return sa->created_ms + IKE_HALF_OPEN_MS;
 	return 0;
 }

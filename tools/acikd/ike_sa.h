@@ -25,9 +25,14 @@
 #include "encoding/encoding.h"
 #include "ike.h"
 
-/* Retransmission: 0.5 s, doubling, 5 retransmissions, then give up. */
+/*
+ * Retransmission: 0.5 s, doubling, 5 retransmissions, then give up. On an
+ * established SA with a dpd_timeout, retransmissions go on (at most
+ * IKE_RETX_MAX_MS apart) until the peer has been silent that long.
+ */
 #define IKE_RETX_FIRST_MS	500
 #define IKE_RETX_TRIES		5
+#define IKE_RETX_MAX_MS		(IKE_RETX_FIRST_MS << IKE_RETX_TRIES)
 /* A responder's half-open SA that never authenticates goes after this. */
 #define IKE_HALF_OPEN_MS	30000
 /* The largest message we build (no fragmentation in this milestone). */
@@ -82,6 +87,13 @@ struct ike_child_nego {
 	struct dh_key *dh;		/* PFS key pair, NULL without PFS */
 	uint16_t dh_group;
 	bool retried;			/* INVALID_KE_PAYLOAD retry done */
+	/*
+	 * The peer rekeyed the same pair while our rekey was outstanding
+	 * (2.8.1): our SPI of the pair it created and the lower nonce of
+	 * its exchange, to tell which new pair is redundant.
+	 */
+	uint32_t collide_spi_in;
+	struct chunk collide_nonce;
 };
 
 /* Work that needs the request window; queued with ike_sa_queue_job(). */
@@ -145,6 +157,15 @@ struct ike_sa {
 	bool out_is_job;
 
 	uint64_t created_ms, established_ms;
+
+	/*
+	 * Liveness (informational.c, acikd.conf(5) dpd_delay/dpd_timeout):
+	 * when the peer last sent an authenticated message, request or
+	 * response; and on an established SA, until when the outstanding
+	 * request is retransmitted (0: IKE_RETX_TRIES times).
+	 */
+	uint64_t last_heard_ms;
+	uint64_t retx_until_ms;
 };
 
 /* The manager's tables (a fixed number of buckets, chained). */

@@ -62,19 +62,10 @@ void ike_manager_set_config(struct ike_manager *m,
 /* Take the SA's Child SAs out of actun, then the SA out of the table. */
 static void delete_sa(struct ike_manager *m, struct ike_sa *sa)
 {
-	for (unsigned int i = 0; i < sa->n_children; i++) {
-		const struct ike_child *ch = &sa->children[i];
-		struct child_sa_remove r = {
-			.conn = sa->conn,
-			.spi_in = ch->spi_in,
-			.spi_out = ch->spi_out,
-			.last = i + 1 == sa->n_children,
-			.remote_ts = ch->remote_ts,
-			.n_remote_ts = ch->n_remote_ts,
-		};
-
-		m->ctx.ops->child_remove(m->ctx.arg, &r);
-	}
+	/* One pair at a time, as a DELETE does: routes go with the last. */
+	while (sa->n_children)
+		child_remove(sa, &m->ctx,
+			     sa->children[sa->n_children - 1].spi_in);
 	ike_sa_table_remove(&m->table, sa);
 	ike_sa_free(sa);
 }
@@ -209,6 +200,8 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 	if (msg->hdr.exchange != IKE_SA_INIT &&
 	    ike_sa_decrypt(sa, msg, &plain))
 		return;	/* forged or garbled: keep waiting */
+	/* Liveness (DPD) counts only once the SA is up, i.e. authenticated. */
+	sa->last_heard_ms = m->ctx.now_ms;
 	ike_sa_request_done(sa);
 	if (msg->hdr.exchange == IKE_SA_INIT) {
 		err = ike_init_process(sa, &m->ctx, msg);
@@ -222,10 +215,13 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 			ike_sa_table_established(&m->table, sa);
 			sa->established_ms = m->ctx.now_ms;
 		}
+	} else if (msg->hdr.exchange == INFORMATIONAL) {
+		/* INFO_DELETE_IKE: our DELETE of the SA is answered. */
+		err = info_process(sa, &m->ctx, msg);
 	} else if (msg->hdr.exchange == CREATE_CHILD_SA) {
 		err = child_create_process(sa, &m->ctx, msg);
 	} else {
-		err = 0;	/* INFORMATIONAL answers: nothing to do yet */
+		err = 0;
 	}
 	/* The job is done unless its task sent a new request (KE retry). */
 	if (!sa->out_pending)
@@ -252,6 +248,32 @@ static int respond_other(struct ike_sa *sa, const struct enc_message *msg,
 			    &n, msg->hdr.exchange == CREATE_CHILD_SA, true, out);
 }
 
+/*
+ * A request that decrypted but whose inner payloads are malformed. After
+ * authentication every request with errors gets an answer (2.21.3); the
+ * SA stays and nothing else changes.
+ */
+static void respond_malformed(struct ike_manager *m, struct ike_sa *sa,
+			      const struct enc_message *msg, int err,
+			      const struct sockaddr_in *local,
+			      const struct sockaddr_in *remote, bool natt)
+{
+	uint8_t buf[IKE_MSG_MAX];
+	struct enc_buf out = enc_buf_init(buf, sizeof(buf));
+	uint16_t type = enc_error_notify(err);
+	uint8_t bad = msg->bad_type;
+	struct chunk data = type == NOTIFY_UNSUPPORTED_CRITICAL_PAYLOAD ?
+			    chunk_from(&bad, 1) : CHUNK_EMPTY;
+
+	if (!type || sa->state != IKE_SA_STATE_ESTABLISHED ||
+	    info_respond_error(sa, msg, type, data, &out))
+		return;
+	sa->last_heard_ms = m->ctx.now_ms;
+	sa->expect_req_id++;
+	ike_sa_send_response(sa, &m->ctx, local, remote, natt,
+			     enc_buf_chunk(&out));
+}
+
 /* A request inside the window: decrypt, dispatch, answer. */
 static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 			    struct enc_message *msg,
@@ -264,8 +286,14 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	bool auth;
 	int err;
 
-	if (msg->sk < 0 || ike_sa_decrypt(sa, msg, &plain))
+	if (msg->sk < 0)
 		return;	/* unauthenticated: no state change, no answer */
+	err = ike_sa_decrypt(sa, msg, &plain);
+	if (err) {
+		respond_malformed(m, sa, msg, err, local, remote, natt);
+		return;
+	}
+	sa->last_heard_ms = m->ctx.now_ms;
 	/* Authenticated: follow the peer's NAT mapping (2.23). */
 	if (sa->nat_remote || sa->nat_local || natt) {
 		sa->remote = *remote;
@@ -276,6 +304,8 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	auth = sa->state == IKE_SA_STATE_AUTH;
 	if (auth != (msg->hdr.exchange == IKE_AUTH))
 		err = -EPROTO;
+	else if (msg->hdr.exchange == INFORMATIONAL)
+		err = info_respond(sa, &m->ctx, msg, &out);
 	else if (msg->hdr.exchange == CREATE_CHILD_SA)
 		err = child_create_respond(sa, &m->ctx, msg, &out);
 	else
@@ -286,6 +316,11 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 		sa->expect_req_id++;
 		ike_sa_send_response(sa, &m->ctx, local, remote, natt,
 				     enc_buf_chunk(&out));
+	}
+	/* The peer deleted the IKE SA: it goes once the answer is sent. */
+	if (err == INFO_DELETE_IKE) {
+		delete_sa(m, sa);
+		return;
 	}
 	if (!auth)
 		return;
@@ -381,12 +416,53 @@ int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
 	return 0;
 }
 
+/*
+ * Dead peer detection (acikd.conf(5) dpd_delay, dpd_timeout): after
+ * dpd_delay of silence a liveness check is queued, unless a request is
+ * outstanding already (its answer tells as much); once the peer has been
+ * silent for dpd_timeout the SA is dead. The outstanding request's
+ * retransmissions last as long (ike_sa.c, retx_until()), so both ends
+ * agree. Return: true when the SA is dead.
+ */
+static bool dpd_dead(struct ike_sa *sa, uint64_t now)
+{
+	const struct conn *cn = sa->conn;
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn || !cn->dpd_seconds)
+		return false;
+	if (cn->dpd_timeout_seconds &&
+	    now >= sa->last_heard_ms + 1000ULL * cn->dpd_timeout_seconds)
+		return true;
+	/* A full queue (-ENOSPC) tries again at the next tick. */
+	if (!sa->out_pending &&
+	    now >= sa->last_heard_ms + 1000ULL * cn->dpd_seconds)
+		ike_sa_queue_job(sa, IKE_JOB_DPD, 0);
+	return false;
+}
+
+/* When dpd_dead() has something to do next, or 0. */
+static uint64_t dpd_deadline(const struct ike_sa *sa, uint64_t now)
+{
+	const struct conn *cn = sa->conn;
+	uint64_t check, dead;
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn || !cn->dpd_seconds)
+		return 0;
+	check = sa->last_heard_ms + 1000ULL * cn->dpd_seconds;
+	dead = cn->dpd_timeout_seconds ?
+	       sa->last_heard_ms + 1000ULL * cn->dpd_timeout_seconds : 0;
+	/* A check already queued (or waiting for the window): the end. */
+	if (sa->out_pending || check <= now)
+		return dead;
+	return check;
+}
+
 static void tick_one(void *arg, struct ike_sa *sa)
 {
 	struct ike_manager *m = arg;
 
-	if (ike_sa_retransmit(sa, &m->ctx) ||
-	    (!sa->initiator && sa->state != IKE_SA_STATE_ESTABLISHED &&
+	if (ike_sa_retransmit(sa, &m->ctx) || dpd_dead(sa, m->ctx.now_ms) ||
+	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED &&
 	     m->ctx.now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
 		delete_sa(m, sa);
 	else
@@ -395,13 +471,17 @@ static void tick_one(void *arg, struct ike_sa *sa)
 
 struct deadline {
 	uint64_t next;
+	uint64_t now;
 };
 
 static void deadline_one(void *arg, struct ike_sa *sa)
 {
 	struct deadline *d = arg;
 	uint64_t t = ike_sa_deadline(sa);
+	uint64_t dpd = dpd_deadline(sa, d->now);
 
+	if (dpd && (!t || dpd < t))
+		t = dpd;
 	if (t && (!d->next || t < d->next))
 		d->next = t;
 }
@@ -409,7 +489,7 @@ static void deadline_one(void *arg, struct ike_sa *sa)
 /* Return: the next time tick wants to run, 0 if none is due. */
 uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
 {
-	struct deadline d = { 0 };
+	struct deadline d = { .now = now_ms };
 
 	m->ctx.now_ms = now_ms;
 	ike_sa_table_walk(&m->table, tick_one, m);
@@ -486,6 +566,22 @@ int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
 	if (!b.sa)
 		return -ENOENT;
 	err = ike_sa_queue_job(b.sa, IKE_JOB_CREATE_CHILD, 0);
+	if (!err)
+		run_jobs(m, b.sa);
+	return err;
+}
+
+int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
+		       const char *conn_name)
+{
+	struct by_conn b = { .name = conn_name };
+	int err;
+
+	m->ctx.now_ms = now_ms;
+	ike_sa_table_walk(&m->table, find_conn, &b);
+	if (!b.sa)
+		return -ENOENT;
+	err = ike_sa_queue_job(b.sa, IKE_JOB_DELETE_IKE, 0);
 	if (!err)
 		run_jobs(m, b.sa);
 	return err;

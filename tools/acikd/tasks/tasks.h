@@ -69,12 +69,48 @@ int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
 			 const struct enc_message *req, struct enc_buf *out);
 
 /*
- * informational.c: DELETE and DPD (1.4, 2.4), started by the manager's
- * job queue; declared here until informational.c declares them itself.
+ * informational.c: INFORMATIONAL (1.4, 1.5, 3.11): DELETE of Child SA
+ * pairs and of the IKE SA, liveness checks (DPD, 2.4). Requests go out
+ * as jobs (ike_sa_queue_job()) when the window is free.
+ */
+
+/* info_respond() and info_process(): delete the IKE SA (after sending). */
+#define INFO_DELETE_IKE 1
+/*
+ * Responder, on an established (or deleting) SA: remove the pairs the
+ * peer's ESP Delete payloads name and answer with a Delete of our SPIs of
+ * them; a Delete of the IKE SA is answered empty and returns
+ * INFO_DELETE_IKE; anything else (liveness checks, notifies) is answered
+ * empty. Return: 0 or INFO_DELETE_IKE with the response in @out; or a
+ * negative errno, the IKE SA staying: -ENC_E_VALUE for a malformed Delete
+ * (nothing removed, INVALID_SYNTAX in @out), -EPROTO when not established
+ * (no response).
+ */
+int info_respond(struct ike_sa *sa, const struct ike_ctx *c,
+		 const struct enc_message *m, struct enc_buf *out);
+/*
+ * The encrypted response to request @m carrying the error notify @type
+ * (2.21.3: after authentication every request with errors is answered).
+ */
+int info_respond_error(struct ike_sa *sa, const struct enc_message *m,
+		       uint16_t type, struct chunk data, struct enc_buf *out);
+/*
+ * Initiator: DELETE of the pair whose inbound (our) SPI is @spi_in. The
+ * pair leaves actun (outbound first) before the request is sent. Return
+ * 0 also when there is no such pair (nothing is sent), or -errno.
  */
 int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
 			    uint32_t spi_in);
+/*
+ * Initiator: DELETE of the IKE SA; the SA becomes DELETING. It goes with
+ * all its pairs when the response comes (info_process() returns
+ * INFO_DELETE_IKE) or when the request's retransmissions run out.
+ */
 int info_delete_ike_start(struct ike_sa *sa, const struct ike_ctx *c);
+/* Initiator: the empty request that asks whether the peer is alive. */
 int info_dpd_start(struct ike_sa *sa, const struct ike_ctx *c);
+/* Initiator: the response to one of ours: 0 or INFO_DELETE_IKE. */
+int info_process(struct ike_sa *sa, const struct ike_ctx *c,
+		 const struct enc_message *resp);
 
 #endif /* ACIKD_TASKS_TASKS_H */

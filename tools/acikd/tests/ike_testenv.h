@@ -50,6 +50,15 @@ struct te_install {
 
 struct te_env;
 
+/* One child_remove() call. */
+struct te_removal {
+	uint32_t spi_in, spi_out;
+	bool last;
+	unsigned int n_ts;
+};
+
+#define TE_REMOVALS	16
+
 struct te_side {
 	struct te_env *env;
 	int id;
@@ -59,6 +68,7 @@ struct te_side {
 	struct conn conn;
 	struct te_install inst[TE_MAX_INST];
 	unsigned int n_inst, n_remove, n_random;
+	struct te_removal rem[TE_REMOVALS];	/* the first removals */
 };
 
 struct te_env {
@@ -71,6 +81,7 @@ struct te_env {
 	bool nat;		/* the initiator is seen as 198.51.100.7 */
 	int drop_from;		/* drop the next datagram of this side */
 	unsigned int drop_count;
+	bool mute[2];		/* drop every datagram of this side */
 };
 
 static inline struct sockaddr_in te_addr(const char *ip, uint16_t port)
@@ -100,6 +111,8 @@ static inline int te_send(void *ctx, const struct sockaddr_in *local,
 		e->drop_count--;
 		return 0;
 	}
+	if (e->mute[s->id])
+		return 0;
 	assert_true(e->tail - e->head < TE_QUEUE);
 	e->q[e->tail++ % TE_QUEUE] = *p;
 	return 0;
@@ -142,7 +155,11 @@ static inline int te_remove(void *ctx, const struct child_sa_remove *c)
 {
 	struct te_side *s = ctx;
 
-	(void)c;
+	if (s->n_remove < TE_REMOVALS)
+		s->rem[s->n_remove] = (struct te_removal){
+			.spi_in = c->spi_in, .spi_out = c->spi_out,
+			.last = c->last, .n_ts = c->n_remote_ts,
+		};
 	s->n_remove++;
 	return 0;
 }
