@@ -63,6 +63,17 @@ check_eq "no SA left" 0 "$(nsas)"
 check_eq "no route left" 0 "$(nroutes)"
 check "removing it again is not an error" $S remove 0x1001 0x2001 last
 
+# Two IKE SAs feeding one tunnel (a router that restarted IKE): each says
+# its pair is its first and its last; the routes go with the tunnel's
+# last pair only.
+check "a pair of one IKE SA" $S install 0x1200 0x2200 first
+check "a pair of another IKE SA on the same tunnel" $S install 0x1201 0x2201 first
+check_eq "routes once" 2 "$(nroutes)"
+check "the first IKE SA's last pair goes" $S remove 0x1200 0x2200 last
+check_eq "routes stay for the other IKE SA's pair" "2 2" "$(nsas) $(nroutes)"
+check "the other's last pair goes" $S remove 0x1201 0x2201 last
+check_eq "now the routes go" "0 0" "$(nsas) $(nroutes)"
+
 # Every transform IKE negotiates.
 for suite in gcm128 gcm256 cbc128-sha256 cbc256-sha256 cbc128-sha1 cbc256-sha1; do
 	check "$suite installs" $S install 0x1100 0x2100 $suite first

@@ -130,13 +130,20 @@ struct kernel_pair {
 	bool hard_seen;
 };
 
-/* The routes of one tunnel, added with its first Child SA. */
+/*
+ * The routes of one tunnel, added with its first Child SA and removed with
+ * its last one. Several IKE SAs can feed one tunnel (a customer router
+ * that restarts IKE before the old SA is gone, Child SAs of one IKE SA
+ * being rekeyed), so the pairs are counted here rather than trusted to
+ * the core's first/last, which only know one IKE SA.
+ */
 struct kernel_routes {
 	struct khnode node;
 	uint32_t ifindex;
 	char tunnel[ACTUN_TUNNEL_NAMSIZ];
 	struct ts_prefix ts[CONFIG_MAX_TS];
 	unsigned int n;
+	unsigned int pairs;
 };
 
 static uint32_t pair_out_hash(uint32_t ifindex, const char *tunnel,
@@ -222,6 +229,14 @@ static struct kernel_routes *routes_find(const struct kernel *k,
 			return r;
 	}
 	return NULL;
+}
+
+static unsigned int routes_pairs(const struct kernel *k, uint32_t ifindex,
+				 const char *tunnel)
+{
+	const struct kernel_routes *r = routes_find(k, ifindex, tunnel);
+
+	return r ? r->pairs : 0;
 }
 
 static void routes_forget(struct kernel *k, struct kernel_routes *r)
@@ -515,9 +530,14 @@ static int routes_add(struct kernel *k, uint32_t ifindex, const char *tunnel,
 	return 0;
 }
 
+static void routes_remove(struct kernel *k, uint32_t ifindex,
+			  const char *tunnel, const struct ts_prefix *ts,
+			  unsigned int n);
+
 int kernel_child_install(struct kernel *k, const struct child_sa_install *c)
 {
 	const char *tunnel = c->conn->actun_tunnel;
+	struct kernel_routes *routes;
 	uint32_t ifindex;
 	int ret;
 
@@ -530,15 +550,21 @@ int kernel_child_install(struct kernel *k, const struct child_sa_install *c)
 	ret = sa_add(k, ifindex, c, ACTUN_SA_DIR_OUT);
 	if (ret)
 		goto undo_in;
-	if (c->first && !routes_find(k, ifindex, tunnel)) {
+	routes = routes_find(k, ifindex, tunnel);
+	if (!routes) {
 		ret = routes_add(k, ifindex, tunnel, c->remote_ts,
 				 c->n_remote_ts);
 		if (ret)
 			goto undo_out;
+		routes = routes_find(k, ifindex, tunnel);
 	}
 	ret = pair_remember(k, ifindex, tunnel, c->spi_in, c->spi_out);
-	if (ret)
-		goto undo_out;	/* routes stay: the tunnel's other pairs */
+	if (ret) {
+		if (!routes->pairs)
+			routes_remove(k, ifindex, tunnel, NULL, 0);
+		goto undo_out;
+	}
+	routes->pairs++;
 	syslog(LOG_INFO, "tunnel %s: Child SA in 0x%08x out 0x%08x installed",
 	       tunnel, c->spi_in, c->spi_out);
 	return 0;
@@ -564,6 +590,36 @@ static void routes_remove(struct kernel *k, uint32_t ifindex,
 		routes_forget(k, r);
 }
 
+static int count_sa(const struct actun_sa *sa, void *arg)
+{
+	(void)sa;
+	++*(unsigned int *)arg;
+	return 0;
+}
+
+/* Whether actun still holds SAs in the tunnel (when unsure: yes). */
+static bool tunnel_has_sas(struct kernel *k, uint32_t ifindex,
+			   const char *tunnel)
+{
+	struct actun_error err;
+	struct actun_sa filter;
+	unsigned int n = 0;
+	int ret;
+
+	actun_sa_init(&filter);
+	if (strlen(tunnel) >= sizeof(filter.tunnel_name))
+		return true;
+	strcpy(filter.tunnel_name, tunnel);
+	actun_sa_mark(&filter, ACTUN_SA_A_TUNNEL_NAME);
+	ret = actun_sa_dump(k->req, ifindex, &filter, count_sa, &n, &err);
+	if (ret) {
+		syslog(LOG_ERR, "tunnel %s: cannot list its SAs, routes kept: %s",
+		       tunnel, err_text(&err, ret));
+		return true;
+	}
+	return n > 0;
+}
+
 int kernel_child_remove(struct kernel *k, const struct child_sa_remove *c)
 {
 	const char *tunnel = c->conn->actun_tunnel;
@@ -578,11 +634,20 @@ int kernel_child_remove(struct kernel *k, const struct child_sa_remove *c)
 		return -ENODEV;
 	ret = sa_del(k, ifindex, tunnel, c->spi_out, ACTUN_SA_DIR_OUT);
 	ret2 = sa_del(k, ifindex, tunnel, c->spi_in, ACTUN_SA_DIR_IN);
-	if (c->last)
+	if (p) {
+		struct kernel_routes *r = routes_find(k, ifindex, p->tunnel);
+
+		/* the tunnel's last pair, whichever IKE SA it came from */
+		if (r && r->pairs && !--r->pairs)
+			routes_remove(k, ifindex, tunnel, c->remote_ts,
+				      c->n_remote_ts);
+		pair_forget(k, p);
+	} else if (c->last && !routes_pairs(k, ifindex, tunnel) &&
+		   !tunnel_has_sas(k, ifindex, tunnel)) {
+		/* not in our books (an earlier acikd's): actun knows */
 		routes_remove(k, ifindex, tunnel, c->remote_ts,
 			      c->n_remote_ts);
-	if (p)
-		pair_forget(k, p);
+	}
 	if (!ret && !ret2)
 		syslog(LOG_INFO,
 		       "tunnel %s: Child SA in 0x%08x out 0x%08x removed",

@@ -70,7 +70,12 @@ int kernel_open(struct kernel *k, kernel_expired_fn expired, void *arg);
 /* Close the sockets and forget the bookkeeping; removes nothing. */
 void kernel_close(struct kernel *k);
 
-/* ike_env_ops.child_install / child_remove; 0 or -errno, logged. */
+/*
+ * ike_env_ops.child_install / child_remove; 0 or -errno, logged. The
+ * tunnel's routes come with its first pair and go with its last, counted
+ * here across IKE SAs (a pair this process did not install asks actun
+ * whether the tunnel still has SAs); the core's first/last are hints.
+ */
 int kernel_child_install(struct kernel *k, const struct child_sa_install *c);
 int kernel_child_remove(struct kernel *k, const struct child_sa_remove *c);
 
