@@ -166,6 +166,14 @@ static uint16_t first_group(const struct conn *cn)
 	return cn->n_esp && cn->esp[0].n_dh ? cn->esp[0].dh[0] : 0;
 }
 
+/* A new exchange: no retry yet, no collision seen. */
+static void exchange_reset(struct ike_sa *sa)
+{
+	sa->nego.retried = false;
+	sa->nego.collide_spi_in = 0;
+	chunk_free(&sa->nego.collide_nonce);
+}
+
 int child_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
 		      uint32_t spi_in)
 {
@@ -174,7 +182,7 @@ int child_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
 	/* Gone, or already replaced by a newer pair. */
 	if (!old || old->rekeyed)
 		return -ENOENT;
-	sa->nego.retried = false;
+	exchange_reset(sa);
 	return start(sa, c, old, first_group(sa->conn));
 }
 
@@ -182,7 +190,7 @@ int child_create_start(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	if (sa->n_children >= IKE_SA_MAX_CHILD)
 		return -ENOSPC;
-	sa->nego.retried = false;
+	exchange_reset(sa);
 	return start(sa, c, NULL, first_group(sa->conn));
 }
 
@@ -280,8 +288,36 @@ static int install_response(struct ike_sa *sa, const struct ike_ctx *c,
 	return err;
 }
 
+/* Octet by octet; a nonce that is a prefix of the other is lower (2.8.1). */
+static int nonce_cmp(struct chunk a, struct chunk b)
+{
+	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+
+	if (c)
+		return c;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+static struct chunk nonce_min(struct chunk a, struct chunk b)
+{
+	return nonce_cmp(a, b) <= 0 ? a : b;
+}
+
+/*
+ * Both ends rekeyed the same pair at once (2.8.1): the new pair whose
+ * exchange has the lowest of the four nonces is redundant and its
+ * creator deletes it; the creator of the other deletes the old pair.
+ * Return: whether ours (nonces Ni, @nr) is the redundant one.
+ */
+static bool lost_collision(const struct ike_sa *sa, struct chunk nr)
+{
+	return sa->nego.collide_spi_in &&
+	       nonce_cmp(nonce_min(sa->nego.ni, nr),
+			 sa->nego.collide_nonce) < 0;
+}
+
 /* After our pair is in: the old one is replaced and gets its DELETE. */
-static void retire_old(struct ike_sa *sa)
+static void retire_old(struct ike_sa *sa, struct chunk nr)
 {
 	struct ike_child *old;
 
@@ -291,8 +327,11 @@ static void retire_old(struct ike_sa *sa)
 	if (!old)
 		return;	/* the peer deleted it meanwhile */
 	old->rekeyed = true;
-	/* A full queue leaves it to its hard expiry. */
-	ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, old->spi_in);
+	/* A full queue leaves it (or ours) to the hard expiry. */
+	if (lost_collision(sa, nr))
+		ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, sa->nego.spi_in);
+	else
+		ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, old->spi_in);
 }
 
 int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,
@@ -314,7 +353,7 @@ int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,
 	}
 	err = install_response(sa, c, m);
 	if (!err)
-		retire_old(sa);
+		retire_old(sa, enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data);
 	else
 		/*
 		 * The peer installed a pair we did not: have it deleted
@@ -402,6 +441,25 @@ static int respond_pfs(const struct enc_message *m, struct ccs_resp *r)
 	return err ? refuse(r, NOTIFY_TEMPORARY_FAILURE) : 0;
 }
 
+/*
+ * The peer rekeys the pair our outstanding request rekeys too (2.8.1):
+ * remember its new pair and the lower nonce of its exchange; our
+ * response processing decides which pair goes.
+ */
+static void note_collision(struct ike_sa *sa, uint32_t old_in,
+			   uint32_t new_in, struct chunk ni, struct chunk nr)
+{
+	struct chunk low = nonce_min(ni, nr);
+
+	if (!old_in || !sa->out_pending || sa->out_exchange != CREATE_CHILD_SA ||
+	    sa->nego.rekey_spi_in != old_in)
+		return;
+	chunk_free(&sa->nego.collide_nonce);
+	sa->nego.collide_spi_in = 0;
+	if (!chunk_dup(&sa->nego.collide_nonce, low.ptr, low.len))
+		sa->nego.collide_spi_in = new_in;
+}
+
 /* Choose, key and install the pair; the payloads go into @r->x. */
 static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
 			 const struct enc_message *m, struct ccs_resp *r)
@@ -409,7 +467,7 @@ static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
 	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
 	struct enc_payload ts[3];
 	struct child_keying k = { .initiator = false };
-	uint32_t spi_in;
+	uint32_t spi_in, old_out;
 	int err;
 
 	/* An SA payload without selectors rekeys the IKE SA (1.3.2). */
@@ -441,15 +499,17 @@ static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
 	k.g_ir = r->g_ir;
 	k.ni = enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data;
 	k.nr = r->nr;
+	/* child_install() may move the records: keep the SPI only. */
+	old_out = r->old ? r->old->spi_out : 0;
 	err = child_install(sa, c, &r->n, spi_in, &k);
 	if (err)
 		return refuse(r, err == -ENOSPC ? NOTIFY_NO_ADDITIONAL_SAS :
 						  NOTIFY_TEMPORARY_FAILURE);
 	/* The rekey initiator deletes the old pair (2.8). */
+	r->old = old_out ? ike_sa_child_by_out(sa, old_out) : NULL;
 	if (r->old) {
-		r->old = ike_sa_child_by_out(sa, r->old->spi_out);
-		if (r->old)
-			r->old->rekeyed = true;
+		r->old->rekeyed = true;
+		note_collision(sa, r->old->spi_in, spi_in, k.ni, k.nr);
 	}
 	return 0;
 }
@@ -460,13 +520,17 @@ int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
 	struct ccs_resp *r;
 	int err;
 
-	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+	if (sa->state != IKE_SA_STATE_ESTABLISHED &&
+	    sa->state != IKE_SA_STATE_DELETING)
 		return -EPROTO;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	ccs_init(&r->x);
-	if (respond_child(sa, c, m, r)) {
+	/* Every request is answered (2.1), even on an SA going away. */
+	if (sa->state == IKE_SA_STATE_DELETING)
+		refuse(r, NOTIFY_TEMPORARY_FAILURE);
+	if (r->notify || respond_child(sa, c, m, r)) {
 		/* A refusal is a response with the one notify (2.21). */
 		struct enc_payload *p;
 

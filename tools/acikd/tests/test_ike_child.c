@@ -354,6 +354,69 @@ static void test_many_children(void **state)
 	env_free(e);
 }
 
+/* The pair both sides keep mirrors itself: find it on side 1. */
+static void assert_survivor(struct te_env *e, uint32_t spi_in0)
+{
+	for (unsigned int i = 0; i < e->side[0].n_inst; i++) {
+		if (e->side[0].inst[i].spi_in != spi_in0)
+			continue;
+		for (unsigned int k = 0; k < e->side[1].n_inst; k++)
+			if (e->side[1].inst[k].spi_out == spi_in0) {
+				assert_pair(e, i, k);
+				return;
+			}
+	}
+	fail_msg("no pair with SPI %08x on both sides", spi_in0);
+}
+
+/* Whether side @s removed its pair with inbound SPI @spi. */
+static bool removed(const struct te_side *s, uint32_t spi)
+{
+	for (unsigned int i = 0; i < s->n_remove && i < TE_REMOVALS; i++)
+		if (s->rem[i].spi_in == spi)
+			return true;
+	return false;
+}
+
+/*
+ * Both ends rekey the same pair at once (2.8.1): both exchanges complete,
+ * the pair with the lowest nonce goes (deleted by its creator), the old
+ * one goes (deleted by the other), one pair stays on both sides.
+ */
+static void test_rekey_collision(void **state)
+{
+	for (int run = 0; run < 8; run++) {
+		struct te_env *e = env_new();
+		uint32_t keep = 0;
+
+		(void)state;
+		handshake(e);
+		expire(e, 0, e->side[0].inst[0].spi_in, false);
+		expire(e, 1, e->side[1].inst[0].spi_in, false);
+		te_run(e);
+		assert_int_equal(count_req(e, 0, CREATE_CHILD_SA), 1);
+		assert_int_equal(count_req(e, 1, CREATE_CHILD_SA), 1);
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(e->side[i].n_inst, 3);
+			assert_int_equal(e->side[i].n_remove, 2);
+			assert_true(removed(&e->side[i],
+					    e->side[i].inst[0].spi_in));
+		}
+		/* One of the two new pairs survives, the same on both. */
+		for (unsigned int i = 1; i < 3; i++)
+			if (!removed(&e->side[0], e->side[0].inst[i].spi_in))
+				keep = e->side[0].inst[i].spi_in;
+		assert_int_not_equal(keep, 0);
+		assert_survivor(e, keep);
+		for (unsigned int k = 1; k < 3; k++)
+			assert_int_equal(removed(&e->side[1],
+						 e->side[1].inst[k].spi_in),
+					 e->side[1].inst[k].spi_out != keep);
+		assert_established(e, 1);
+		env_free(e);
+	}
+}
+
 /* (g) Jobs wait for the window and run in order: DPD, then the rekeys. */
 static void test_job_order(void **state)
 {
@@ -435,6 +498,7 @@ int main(void)
 		cmocka_unit_test(test_rekey_unknown_spi),
 		cmocka_unit_test(test_rekey_no_proposal),
 		cmocka_unit_test(test_many_children),
+		cmocka_unit_test(test_rekey_collision),
 		cmocka_unit_test(test_job_order),
 		cmocka_unit_test(test_job_queue),
 	};
