@@ -670,6 +670,32 @@ static void test_mgr_dpd_timeout(void **state)
 	te_free(&e);
 }
 
+/*
+ * The peer is unreachable for 80 s, less than dpd_timeout: a
+ * retransmission of the check gets through (the stored answer) and the
+ * SA stays, checked every dpd_delay again.
+ */
+static void test_mgr_dpd_outage(void **state)
+{
+	uint64_t now = 0;
+	struct te_env e;
+
+	(void)state;
+	mgr_setup(&e, 1);
+	e.mute[1] = true;
+	while (now < 400000) {
+		now = ike_manager_tick(e.side[0].m, now);
+		assert_true(now > 0);
+		e.mute[1] = now < 110000;
+		mgr_tick(&e, now, false);
+		assert_int_equal(te_list(&e, 0).established, 1);
+	}
+	assert_int_equal(e.side[0].n_remove, 0);
+	/* 30 s: the check; its answers lost until 110 s; then one per 30 s. */
+	assert_true(mgr_count(&e, 0, 0, INFORMATIONAL, false) >= 15);
+	te_free(&e);
+}
+
 /* Flip the ICV's last byte: a forgery the peer cannot tell from noise. */
 static struct te_pkt forged(const struct te_pkt *p)
 {
@@ -762,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_mgr_delete_crossed),
 		cmocka_unit_test(test_mgr_dpd),
 		cmocka_unit_test(test_mgr_dpd_timeout),
+		cmocka_unit_test(test_mgr_dpd_outage),
 		cmocka_unit_test(test_mgr_forged),
 		cmocka_unit_test(test_mgr_delete_retransmitted),
 	};
