@@ -232,9 +232,9 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 }
 
 /*
- * Requests on an established SA before their tasks exist: every request
- * gets a response (2.1). INFORMATIONAL gets an empty one (liveness
- * checks); CREATE_CHILD_SA is refused with NO_ADDITIONAL_SAS.
+ * Requests of an exchange without a task (INFORMATIONAL and
+ * CREATE_CHILD_SA have theirs): every request gets a response (2.1), an
+ * empty one.
  */
 static int respond_other(struct ike_sa *sa, const struct enc_message *msg,
 			 struct enc_buf *out)
