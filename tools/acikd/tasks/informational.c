@@ -167,13 +167,12 @@ int info_respond(struct ike_sa *sa, const struct ike_ctx *c,
 int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
 			    uint32_t spi_in)
 {
-	struct ike_child *ch = ike_sa_child_by_in(sa, spi_in);
 	uint8_t spi[ESP_SPI_LEN], msg[IKE_MSG_MAX];
 	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
 	int err;
 
 	/* Already gone, e.g. the peer deleted it first: nothing to say. */
-	if (!ch)
+	if (!ike_sa_child_by_in(sa, spi_in))
 		return 0;
 	put_be32(spi, spi_in);
 	err = build(sa, false, sa->next_req_id, spi, 1, &mb);
@@ -201,7 +200,11 @@ int info_delete_ike_start(struct ike_sa *sa, const struct ike_ctx *c)
 	 * gets the plain retransmission schedule, not the DPD one.
 	 */
 	sa->state = IKE_SA_STATE_DELETING;
-	return ike_sa_send_request(sa, c, INFORMATIONAL, enc_buf_chunk(&mb));
+	err = ike_sa_send_request(sa, c, INFORMATIONAL, enc_buf_chunk(&mb));
+	/* Nothing went out: not stuck DELETING, DPD still watches it. */
+	if (err)
+		sa->state = IKE_SA_STATE_ESTABLISHED;
+	return err;
 }
 
 int info_dpd_start(struct ike_sa *sa, const struct ike_ctx *c)
