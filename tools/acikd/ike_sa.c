@@ -406,6 +406,46 @@ int ike_sa_queue_job(struct ike_sa *sa, enum ike_job_kind kind,
 	return 0;
 }
 
+void ike_sa_queue_child_job(struct ike_sa *sa, enum ike_job_kind kind,
+			    struct ike_child *ch)
+{
+	if (!ike_sa_queue_job(sa, kind, ch->spi_in))
+		return;
+	if (!ch->wanted)
+		sa->n_wanted++;
+	ch->wanted |= 1u << kind;
+}
+
+/* Queue @ch's waiting jobs, deletes first (they free the SPI space). */
+static bool requeue_one(struct ike_sa *sa, struct ike_child *ch)
+{
+	static const enum ike_job_kind order[] = {
+		IKE_JOB_DELETE_CHILD, IKE_JOB_REKEY_CHILD,
+	};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		uint8_t bit = 1u << order[i];
+
+		if (!(ch->wanted & bit))
+			continue;
+		if (ike_sa_queue_job(sa, order[i], ch->spi_in))
+			return false;
+		ch->wanted &= (uint8_t)~bit;
+	}
+	return true;
+}
+
+void ike_sa_requeue(struct ike_sa *sa)
+{
+	unsigned int left = 0;
+
+	for (unsigned int i = 0; sa->n_wanted && i < sa->n_children; i++)
+		if (sa->children[i].wanted && !requeue_one(sa, &sa->children[i]))
+			left++;
+	/* Recounted: removed pairs take their jobs with them. */
+	sa->n_wanted = left;
+}
+
 int ike_sa_next_job(struct ike_sa *sa, struct ike_job *job)
 {
 	if (!sa->n_jobs)

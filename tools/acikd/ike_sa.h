@@ -72,6 +72,8 @@ struct ike_child {
 	struct ts_prefix remote_ts[CONFIG_MAX_TS];
 	unsigned int n_remote_ts;
 	bool rekeyed;
+	uint8_t wanted;			/* jobs (1 << kind) that found the
+					 * queue full: ike_sa_requeue() */
 };
 
 /*
@@ -153,6 +155,7 @@ struct ike_sa {
 	/* FIFO of jobs; @out_job is the one whose request is outstanding. */
 	struct ike_job jobs[IKE_SA_MAX_JOBS];
 	unsigned int job_head, n_jobs;
+	unsigned int n_wanted;		/* pairs with jobs in @wanted */
 	struct ike_job out_job;
 	bool out_is_job;
 
@@ -250,6 +253,16 @@ const char *ike_sa_state_name(enum ike_sa_state s);
  */
 int ike_sa_queue_job(struct ike_sa *sa, enum ike_job_kind kind,
 		     uint32_t spi_in);
+/*
+ * ike_sa_queue_child_job() - ike_sa_queue_job() for pair @ch that never
+ * loses the job: if the queue is full it waits in @ch (a burst of
+ * expiries: pairs made together expire together) until
+ * ike_sa_requeue() finds room.
+ */
+void ike_sa_queue_child_job(struct ike_sa *sa, enum ike_job_kind kind,
+			    struct ike_child *ch);
+/* ike_sa_requeue() - queue the jobs waiting in pairs, as many as fit. */
+void ike_sa_requeue(struct ike_sa *sa);
 /* ike_sa_next_job() - take the oldest job; 0, or -ENOENT if none. */
 int ike_sa_next_job(struct ike_sa *sa, struct ike_job *job);
 

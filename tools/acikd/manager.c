@@ -361,6 +361,7 @@ static void run_jobs(struct ike_manager *m, struct ike_sa *sa)
 {
 	struct ike_job j;
 
+	ike_sa_requeue(sa);
 	while (sa->state == IKE_SA_STATE_ESTABLISHED && !sa->out_pending &&
 	       !ike_sa_next_job(sa, &j))
 		if (!start_job(m, sa, &j) && sa->out_pending) {
@@ -529,13 +530,13 @@ void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
 		return;
 	ch = ike_sa_child_by_in(x.sa, spi_in);
 	if (hard) {
-		/* The DELETE job removes the pair; if it cannot wait, now. */
-		if (x.sa->state != IKE_SA_STATE_ESTABLISHED ||
-		    ike_sa_queue_job(x.sa, IKE_JOB_DELETE_CHILD, spi_in))
+		/* The DELETE job removes the pair; if none will run, now. */
+		if (x.sa->state == IKE_SA_STATE_ESTABLISHED)
+			ike_sa_queue_child_job(x.sa, IKE_JOB_DELETE_CHILD, ch);
+		else
 			child_remove(x.sa, &m->ctx, spi_in);
 	} else if (!ch->rekeyed) {
-		/* A full queue: the hard expiry will delete it. */
-		ike_sa_queue_job(x.sa, IKE_JOB_REKEY_CHILD, spi_in);
+		ike_sa_queue_child_job(x.sa, IKE_JOB_REKEY_CHILD, ch);
 	}
 	run_jobs(m, x.sa);
 }

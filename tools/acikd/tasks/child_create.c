@@ -327,11 +327,10 @@ static void retire_old(struct ike_sa *sa, struct chunk nr)
 	if (!old)
 		return;	/* the peer deleted it meanwhile */
 	old->rekeyed = true;
-	/* A full queue leaves it (or ours) to the hard expiry. */
 	if (lost_collision(sa, nr))
-		ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, sa->nego.spi_in);
-	else
-		ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, old->spi_in);
+		old = ike_sa_child_by_in(sa, sa->nego.spi_in);
+	if (old)
+		ike_sa_queue_child_job(sa, IKE_JOB_DELETE_CHILD, old);
 }
 
 int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,

@@ -451,11 +451,50 @@ static void test_job_order(void **state)
 	env_free(e);
 }
 
+/* Deliver everything, however long it takes; the log keeps the last. */
+static void run_all(struct te_env *e)
+{
+	while (te_step(e))
+		if (e->n_log > TE_LOG - 8)
+			e->n_log = 0;
+}
+
+/*
+ * Pairs made together expire together: more soft expiries than the job
+ * queue holds at once are all rekeyed, one after the other.
+ */
+static void test_rekey_burst(void **state)
+{
+	const unsigned int n = IKE_SA_MAX_JOBS + 8;
+	struct te_env *e = env_new();
+
+	(void)state;
+	handshake(e);
+	for (unsigned int i = 1; i < n; i++) {
+		assert_int_equal(ike_manager_child_create(e->side[0].m, e->now,
+							  "conn0"), 0);
+		run_all(e);
+	}
+	assert_established(e, n);
+	for (unsigned int i = 0; i < n; i++)
+		expire(e, 0, e->side[0].inst[i].spi_in, false);
+	run_all(e);
+	assert_int_equal(e->side[0].n_inst, 2 * n);
+	assert_int_equal(e->side[1].n_inst, 2 * n);
+	assert_int_equal(e->side[0].n_remove, n);
+	assert_int_equal(e->side[1].n_remove, n);
+	for (unsigned int i = n; i < 2 * n; i++)
+		assert_pair(e, i, i);
+	assert_established(e, n);
+	env_free(e);
+}
+
 /* The queue itself: FIFO, merged duplicates, bounded. */
 static void test_job_queue(void **state)
 {
 	struct sockaddr_in a = te_addr("10.0.0.1", 500);
 	struct ike_sa *sa = ike_sa_new(true, NULL, &a, &a, 0);
+	struct ike_child *ch;
 	struct ike_job j;
 
 	(void)state;
@@ -482,10 +521,30 @@ static void test_job_queue(void **state)
 		assert_int_equal(ike_sa_queue_job(sa, IKE_JOB_REKEY_CHILD,
 						  1000 + i), 0);
 	assert_int_equal(ike_sa_queue_job(sa, IKE_JOB_DPD, 0), -ENOSPC);
+	/* A pair's job waits in the pair while the queue is full. */
+	assert_int_equal(ike_sa_child_add(sa, &ch), 0);
+	ch->spi_in = 4242;
+	ike_sa_queue_child_job(sa, IKE_JOB_REKEY_CHILD, ch);
+	ike_sa_queue_child_job(sa, IKE_JOB_DELETE_CHILD, ch);
+	assert_int_equal(sa->n_wanted, 1);
+	ike_sa_requeue(sa);
+	assert_int_equal(sa->n_wanted, 1);
 	for (uint32_t i = 0; i < IKE_SA_MAX_JOBS; i++) {
 		assert_int_equal(ike_sa_next_job(sa, &j), 0);
 		assert_int_equal(j.spi_in, 1000 + i);
+		if (i == 0) {
+			ike_sa_requeue(sa);	/* room for one */
+			assert_int_equal(sa->n_wanted, 1);
+		}
 	}
+	ike_sa_requeue(sa);
+	assert_int_equal(sa->n_wanted, 0);
+	assert_int_equal(ike_sa_next_job(sa, &j), 0);
+	assert_int_equal(j.kind, IKE_JOB_DELETE_CHILD);	/* deletes first */
+	assert_int_equal(ike_sa_next_job(sa, &j), 0);
+	assert_int_equal(j.kind, IKE_JOB_REKEY_CHILD);
+	assert_int_equal(j.spi_in, 4242);
+	assert_int_equal(ike_sa_next_job(sa, &j), -ENOENT);
 	ike_sa_free(sa);
 }
 
@@ -499,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_rekey_no_proposal),
 		cmocka_unit_test(test_many_children),
 		cmocka_unit_test(test_rekey_collision),
+		cmocka_unit_test(test_rekey_burst),
 		cmocka_unit_test(test_job_order),
 		cmocka_unit_test(test_job_queue),
 	};
