@@ -118,12 +118,27 @@ static void record(struct ike_child *rec, const struct child_nego *n,
 	       rec->n_remote_ts * sizeof(rec->remote_ts[0]));
 }
 
+/*
+ * The soft lifetime, up to a tenth early: both ends with the same
+ * rekey_seconds would otherwise rekey the same pair at once (2.8.1).
+ */
+static int soft_seconds(const struct ike_ctx *c, uint32_t rekey,
+			uint64_t *soft)
+{
+	uint32_t r;
+	int err = c->ops->random(c->arg, (uint8_t *)&r, sizeof(r));
+
+	*soft = rekey - r % (rekey / 10 + 1);
+	return err;
+}
+
 /* ops->child_install with our directions of @k's keys. */
 static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
 		     const struct child_nego *n, uint32_t spi_in, bool initiator,
 		     const struct crypto_suite *s, const struct child_sa_keys *k)
 {
 	uint32_t rekey = sa->conn->rekey_seconds ?: DEFAULT_REKEY_SECONDS;
+	int err;
 	struct child_sa_install in = {
 		.conn = sa->conn, .spi_in = spi_in, .spi_out = n->ch.spi,
 		.suite = *s,
@@ -134,7 +149,7 @@ static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
 		.integ_out = initiator ? k->integ_i : k->integ_r,
 		.encap = sa->natt, .sport = NATT_PORT,
 		.dport = ntohs(sa->remote.sin_port),
-		.soft_seconds = rekey, .hard_seconds = rekey + rekey / 10,
+		.hard_seconds = rekey + rekey / 10,
 		.remote_ts = initiator ? n->tr : n->ti,
 		.n_remote_ts = initiator ? n->n_tr : n->n_ti,
 		/* Routes come with the tunnel's first pair only. */
@@ -143,7 +158,8 @@ static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
 
 	if (!in.encap)
 		in.sport = in.dport = 0;
-	return c->ops->child_install(c->arg, &in);
+	err = soft_seconds(c, rekey, &in.soft_seconds);
+	return err ? err : c->ops->child_install(c->arg, &in);
 }
 
 int child_install(struct ike_sa *sa, const struct ike_ctx *c,
