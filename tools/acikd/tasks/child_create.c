@@ -350,15 +350,14 @@ int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,
 		nego_reset(sa);
 		return 0;
 	}
+	/*
+	 * A pair the peer installed and we could not stays on its side until
+	 * it expires: a DELETE names our SPI of a pair we hold (1.4.1).
+	 */
 	err = install_response(sa, c, m);
 	if (!err)
-		retire_old(sa, enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data);
-	else
-		/*
-		 * The peer installed a pair we did not: have it deleted
-		 * (our SPI is what the DELETE names, 1.4.1).
-		 */
-		ike_sa_queue_job(sa, IKE_JOB_DELETE_CHILD, sa->nego.spi_in);
+		retire_old(sa,
+			   enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data);
 	nego_reset(sa);
 	return 0;
 }
