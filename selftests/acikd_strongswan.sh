@@ -1,0 +1,299 @@
+#!/bin/bash
+# acikd against strongSwan (charon 5.9, swanctl over vici): strongSwan in a
+# customer namespace initiates, acikd answers in the edge namespace and
+# installs the Child SAs into actun. One charon and one acikd carry several
+# connections, one customer address, LAN and actun tunnel each, so that no
+# connection needs another's SAs gone. Together they cover every IKE
+# proposal value of the seeds (AES-GCM-16 128/256, AES-CBC-256 with
+# HMAC-SHA2-256-128; PRF SHA2-256/384/512; ECP-384, MODP-2048, MODP-1536),
+# every ESP transform (GCM 128/256, CBC 128/256 with SHA2-256 or SHA1),
+# PFS with ECP-384 and MODP-2048, and every identity type (FQDN, RFC822,
+# KEY_ID, IPv4). Per connection: "acctl ike show" has it established with
+# the negotiated transforms and strongSwan's SPIs; actun holds the Child SA
+# pair with the SPIs strongSwan's xfrm states have, and the route to the
+# customer's LAN; a ping from the customer's LAN crosses the tunnel (the
+# SAs on both sides count it); swanctl --terminate gets its answer.
+# A wrong PSK and an unknown identity fail strongSwan's initiate and leave
+# acikd nothing (no IKE SA, nothing in actun).
+# timeout: 300
+source "$(dirname "$0")/lib/common.sh"
+
+ACIKD=$ACTUN_REPO/tools/acikd/acikd
+CHARON=/usr/lib/ipsec/charon
+
+begin "acikd against strongSwan: proposals, identities, Child SAs in actun"
+ensure_module
+if [[ ! -x $ACIKD || ! -x $CHARON ]] || ! command -v swanctl >/dev/null; then
+	check "acikd is built and strongSwan (charon, swanctl) is installed" false
+	finish
+	exit
+fi
+
+T=$(mktemp -d)
+VICI=unix://$T/charon.vici
+CHARON_PID=
+ACIKD_PID=
+stop_daemons() {
+	[[ -n $CHARON_PID ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
+	[[ -n $ACIKD_PID ]] && kill "$ACIKD_PID" 2>/dev/null && wait "$ACIKD_PID" 2>/dev/null
+	CHARON_PID= ACIKD_PID=
+	rm -f /run/charon.pid
+}
+trap 'stop_daemons; rm -rf "$T"; _cleanup' EXIT
+show_logs() {
+	echo "# charon's log"
+	sed 's/^/  | /' "$T/charon.log"
+	echo "# acikd's log"
+	sed 's/^/  | /' "$T/acikd.log"
+}
+
+ns_add edge
+ns_add cust
+ip link add ve netns edge type veth peer name vc netns cust
+ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
+ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
+ip -n edge link add ac0 type actun && ip -n edge link set ac0 up
+ip -n edge addr add 10.1.0.1/24 dev lo
+ip -n edge route add 10.2.0.0/16 dev ac0
+ip -n cust route add 10.1.0.0/24 via 192.0.2.1
+
+PSK="actun strongSwan interop pass phrase"
+# The cases: name, customer address, customer LAN, strongSwan's IKE
+# proposal, its ESP proposal, its identity (the one acikd expects), what
+# "acctl ike show" must say (encr keybits integ prf dh), what actun's SAs
+# must say (enc auth).
+CASES=(
+	"c1 192.0.2.11 10.2.1 aes128gcm16-prfsha256-ecp384 aes128gcm16
+	 tun1.acct1.ipsec.example.com
+	 aes-gcm-16:128:none:hmac-sha2-256:20 gcm-aes-128:null"
+	"c2 192.0.2.12 10.2.2 aes256gcm16-prfsha384-modp2048 aes256gcm16
+	 ipsec@tun2.acct1.ipsec.example.com
+	 aes-gcm-16:256:none:hmac-sha2-384:14 gcm-aes-256:null"
+	"c3 192.0.2.13 10.2.3 aes256-sha256-prfsha512-modp1536 aes128-sha256
+	 keyid:acct1_tun3
+	 aes-cbc:256:hmac-sha2-256-128:hmac-sha2-512:5 cbc-aes-128:hmac-sha256"
+	"c4 192.0.2.14 10.2.4 aes256gcm16-prfsha512-ecp384 aes256-sha256
+	 192.0.2.14
+	 aes-gcm-16:256:none:hmac-sha2-512:20 cbc-aes-256:hmac-sha256"
+	"c5 192.0.2.15 10.2.5 aes128gcm16-prfsha384-modp1536 aes128-sha1
+	 tun5.acct1.ipsec.example.com
+	 aes-gcm-16:128:none:hmac-sha2-384:5 cbc-aes-128:hmac-sha1"
+	"c6 192.0.2.16 10.2.6 aes256-sha256-prfsha384-ecp384 aes256-sha1
+	 ipsec@tun6.acct2.ipsec.example.com
+	 aes-cbc:256:hmac-sha2-256-128:hmac-sha2-384:20 cbc-aes-256:hmac-sha1"
+	"c7 192.0.2.17 10.2.7 aes256-sha256-modp2048 aes256gcm16-ecp384
+	 keyid:acct2_tun7
+	 aes-cbc:256:hmac-sha2-256-128:hmac-sha2-256:14 gcm-aes-256:null"
+	"c8 192.0.2.18 10.2.8 aes128gcm16-prfsha256-modp2048 aes128-sha256-modp2048
+	 fqdn:tun8.acct2.ipsec.example.com
+	 aes-gcm-16:128:none:hmac-sha2-256:14 cbc-aes-128:hmac-sha256"
+)
+
+# acikd: the seeds' default proposals, one connection and tunnel per case,
+# plus "bad" for the refusals (a wrong PSK, an unknown identity).
+{
+	echo "connections {"
+	for c in "${CASES[@]}" "bad 192.0.2.30 10.2.30 - - keyid:acct9_bad - -"; do
+		read -r name addr lan _ _ id _ <<<"${c//$'\n'/ }"
+		cat <<EOC
+    $name {
+        local_addrs = 192.0.2.1
+        remote_addrs = $addr
+        remote { id = $id }
+        psk = "$PSK"
+        local_ts = 10.1.0.0/24
+        remote_ts = $lan.0/24
+        actun { dev = ac0  tunnel = $name }
+    }
+EOC
+		ip -n cust addr add "$addr/24" dev vc
+		ip -n cust addr add "$lan.1/24" dev lo
+		acctl -n edge tunnel add "$name" dev ac0 mode ipsec local 192.0.2.1 remote "$addr" >&2
+	done
+	echo "}"
+} >"$T/acikd.conf"
+
+# strongSwan: the same connections from the customer's side; "wrongpsk" and
+# "unknownid" come from bad's address.
+sw_conn() {	# NAME ADDR LAN IKE ESP ID
+	cat <<EOC
+    $1 {
+        version = 2
+        local_addrs = $2
+        remote_addrs = 192.0.2.1
+        proposals = $4
+        mobike = no
+        local {
+            auth = psk
+            id = $6
+        }
+        remote {
+            auth = psk
+            id = 192.0.2.1
+        }
+        children {
+            $1 {
+                local_ts = $3.0/24
+                remote_ts = 10.1.0.0/24
+                esp_proposals = $5
+                mode = tunnel
+            }
+        }
+    }
+EOC
+}
+{
+	echo "connections {"
+	for c in "${CASES[@]}"; do
+		read -r name addr lan ike esp id _ <<<"${c//$'\n'/ }"
+		sw_conn "$name" "$addr" "$lan" "$ike" "$esp" "$id"
+	done
+	sw_conn wrongpsk 192.0.2.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 keyid:acct9_bad
+	sw_conn unknownid 192.0.2.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 \
+		nobody.acct9.ipsec.example.com
+	echo "}"
+	echo "secrets {"
+	for c in "${CASES[@]}"; do
+		read -r name addr lan _ _ id _ <<<"${c//$'\n'/ }"
+		printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' "$name" "$id" "$PSK"
+	done
+	printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' \
+		wrongpsk keyid:acct9_bad "not the pass phrase" \
+		unknownid nobody.acct9.ipsec.example.com "$PSK"
+	echo "}"
+} >"$T/swanctl.conf"
+mkdir -p "$T"/{x509,x509ca,x509ocsp,x509aa,x509ac,x509crl,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
+
+cat >"$T/strongswan.conf" <<EOC
+charon {
+    load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey kdf gmp aes sha1 sha2 hmac gcm kernel-netlink socket-default vici
+    install_routes = no
+    install_virtual_ip = no
+    retransmit_tries = 2
+    retransmit_timeout = 2
+    filelog {
+        charon {
+            path = $T/charon.log
+            default = 1
+            ike = 2
+            cfg = 2
+            knl = 2
+            flush_line = yes
+            time_format = %T
+        }
+    }
+    syslog {
+        daemon {
+            default = -1
+        }
+    }
+    plugins {
+        vici {
+            socket = $VICI
+        }
+    }
+}
+swanctl {
+    load = pem pkcs1 x509 revocation constraints pubkey openssl random
+}
+EOC
+export STRONGSWAN_CONF=$T/strongswan.conf
+sw() { ip netns exec cust swanctl "$@" --uri "$VICI"; }
+
+check "acikd -t accepts the configuration" $ACIKD -t -c "$T/acikd.conf"
+$ACIKD -f -c "$T/acikd.conf" -n edge 2>"$T/acikd.log" &
+ACIKD_PID=$!
+rm -f /run/charon.pid
+ip netns exec cust $CHARON >"$T/charon.out" 2>&1 &
+CHARON_PID=$!
+up() {
+	local i
+	for i in $(seq 100); do
+		[[ -S $T/charon.vici && -S /run/acikd.edge.ctl ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "charon and acikd are up" up
+check "swanctl loads the connections and secrets" sw --load-all --file "$T/swanctl.conf"
+
+ike_json() { acctl -n edge -j ike show 2>/dev/null; }
+nike() { ike_json | jq length; }
+nsa_edge() { acctl -n edge -j sa show | jq length; }
+nroute_edge() { acctl -n edge -j route show dev ac0 | jq length; }
+
+# ---- refusals first, while acikd has nothing --------------------------
+nsw() { sw --list-sas --raw "$@" | grep -o 'initiator-spi=' | wc -l; }
+for bad in wrongpsk unknownid; do
+	: >"$T/charon.log"
+	check_fails "$bad: strongSwan's initiate fails" \
+		sw --initiate --child $bad --timeout 30
+	check "$bad: acikd answered AUTHENTICATION_FAILED" \
+		grep -q 'received AUTHENTICATION_FAILED notify' "$T/charon.log"
+	check_eq "$bad: acikd keeps no IKE SA, actun no SA and no route" "0 0 0" \
+		"$(nike) $(nsa_edge) $(nroute_edge)"
+	check_eq "$bad: strongSwan has no SA either" 0 "$(nsw)"
+done
+
+# ---- every case ---------------------------------------------------------
+established() {	# NAME
+	local i
+	for i in $(seq 50); do
+		[[ $(ike_json | jq -r --arg c "$1" '.[] | select(.conn == $c) | .state') == established ]] &&
+			[[ $(acctl -n edge -j sa show tunnel "$1" | jq length) == 2 ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+xfrm_spi() {	# SRC DST: the SPI of the customer's xfrm state, in decimal
+	local spi
+	spi=$(ip -n cust xfrm state list src "$1" dst "$2" proto esp | awk '/proto esp spi/ { print $4; exit }')
+	[[ -n $spi ]] && echo $((spi))
+}
+xfrm_packets() {	# SRC DST: packets through the customer's xfrm state
+	ip -n cust -s xfrm state list src "$1" dst "$2" proto esp |
+		awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); print $2; exit }'
+}
+edge_sa() {	# TUNNEL DIR FIELD
+	acctl -n edge -s -j sa show tunnel "$1" | jq -r --arg d "$2" ".[] | select(.dir == \$d) | $3"
+}
+
+failed_before=0
+for c in "${CASES[@]}"; do
+	read -r name addr lan ike esp id ikeexp saexp <<<"${c//$'\n'/ }"
+	echo "# $name: IKE $ike, ESP $esp, identity $id"
+	check "$name: strongSwan initiates" sw --initiate --child "$name" --timeout 30
+	check "$name: acikd has it established, with the Child SA pair in actun" established "$name"
+	json=$(ike_json | jq -c --arg c "$name" '.[] | select(.conn == $c)')
+	check_eq "$name: ike show: peer and transforms" \
+		"established $addr 500 ${ikeexp//:/ } 1" \
+		"$(jq -r '"\(.state) \(.remote) \(.remote_port) \(.encr) \(.encr_keybits) \(.integ) \(.prf) \(.dh) \(.children)"' <<<"$json")"
+	raw=$(sw --list-sas --ike "$name" --raw)
+	check_eq "$name: ike show: strongSwan's IKE SPIs" \
+		"$(grep -o 'initiator-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2) $(grep -o 'responder-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2)" \
+		"$(jq -r '"\(.spi_i) \(.spi_r)"' <<<"$json")"
+	check_eq "$name: actun's SAs: transform, SPIs of strongSwan's xfrm states" \
+		"in $(xfrm_spi "$addr" 192.0.2.1) ${saexp%%:*} ${saexp##*:}|out $(xfrm_spi 192.0.2.1 "$addr") ${saexp%%:*} ${saexp##*:}" \
+		"$(acctl -n edge -j sa show tunnel "$name" |
+			jq -r 'sort_by(.dir) | map("\(.dir) \(.spi) \(.enc) \(.auth // "null")") | join("|")')"
+	check_eq "$name: route to the customer's LAN" "$lan.0/24" \
+		"$(acctl -n edge -j route show dev ac0 tunnel "$name" | jq -r '.[] | "\(.prefix)/\(.prefixlen)"')"
+	check "$name: a ping from the customer's LAN crosses the tunnel" \
+		ip netns exec cust ping -c 2 -W 3 -I "$lan.1" 10.1.0.1
+	check_eq "$name: both sides' SAs counted it (edge in/out, strongSwan out/in)" \
+		"2 2 2 2" \
+		"$(edge_sa "$name" in .stats.packets) $(edge_sa "$name" out .stats.packets) $(xfrm_packets "$addr" 192.0.2.1) $(xfrm_packets 192.0.2.1 "$addr")"
+	check "$name: swanctl --terminate gets acikd's answer" \
+		sw --terminate --ike "$name" --timeout 20
+	check_eq "$name: strongSwan's SAs are gone" 0 "$(nsw --ike "$name")"
+	if ((_failures > failed_before)); then
+		show_logs
+		failed_before=$_failures
+		: >"$T/charon.log"
+	fi
+done
+
+check "acikd is still running" kill -0 "$ACIKD_PID"
+check "charon is still running" kill -0 "$CHARON_PID"
+((_failures)) && { show_logs; sed 's/^/  | /' "$T/charon.out"; }
+finish
