@@ -33,7 +33,9 @@ T=$(mktemp -d)
 VICI=unix://$T/charon.vici
 CHARON_PID=
 ACIKD_PID=
+IPERF_PID=
 stop_daemons() {
+	[[ -n $IPERF_PID ]] && kill "$IPERF_PID" 2>/dev/null
 	[[ -n $CHARON_PID ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
 	[[ -n $ACIKD_PID ]] && kill "$ACIKD_PID" 2>/dev/null && wait "$ACIKD_PID" 2>/dev/null
 	CHARON_PID= ACIKD_PID=
@@ -47,58 +49,80 @@ show_logs() {
 	sed 's/^/  | /' "$T/acikd.log"
 }
 
+# customer 198.51.100.x/24 -- nat (a router; masquerades 198.51.100.40 only)
+# -- edge 192.0.2.1/24; acikd sees every customer but .40 by its own address.
 ns_add edge
+ns_add nat
 ns_add cust
-ip link add ve netns edge type veth peer name vc netns cust
+ip link add ve netns edge type veth peer name vn2 netns nat
+ip link add vc netns cust type veth peer name vn1 netns nat
 ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
-ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
+ip -n nat addr add 192.0.2.254/24 dev vn2 && ip -n nat link set vn2 up
+ip -n nat addr add 198.51.100.1/24 dev vn1 && ip -n nat link set vn1 up
+ip -n cust addr add 198.51.100.2/24 dev vc && ip -n cust link set vc up
+ip netns exec nat sysctl -qw net.ipv4.ip_forward=1
+ip -n cust route add default via 198.51.100.1
+ip -n edge route add 198.51.100.0/24 via 192.0.2.254
+check "the NAT masquerades 198.51.100.40 (UDP to ports 20000-29999)" \
+	ip netns exec nat nft -f - <<'EON'
+table ip nat {
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		oifname "vn2" ip saddr 198.51.100.40 meta l4proto udp masquerade to :20000-29999
+		oifname "vn2" ip saddr 198.51.100.40 masquerade
+	}
+}
+EON
 ip -n edge link add ac0 type actun && ip -n edge link set ac0 up
 ip -n edge addr add 10.1.0.1/24 dev lo
 ip -n edge route add 10.2.0.0/16 dev ac0
-ip -n cust route add 10.1.0.0/24 via 192.0.2.1
 
 PSK="actun strongSwan interop pass phrase"
-# The cases: name, customer address, customer LAN, strongSwan's IKE
+# The cases: name, customer address, the address acikd sees (n1 is behind
+# the NAT), customer LAN, strongSwan's IKE
 # proposal, its ESP proposal, its identity (the one acikd expects), what
 # "acctl ike show" must say (encr keybits integ prf dh), what actun's SAs
 # must say (enc auth).
 CASES=(
-	"c1 192.0.2.11 10.2.1 aes128gcm16-prfsha256-ecp384 aes128gcm16
+	"c1 198.51.100.11 198.51.100.11 10.2.1 aes128gcm16-prfsha256-ecp384 aes128gcm16
 	 tun1.acct1.ipsec.example.com
 	 aes-gcm-16:128:none:hmac-sha2-256:20 gcm-aes-128:null"
-	"c2 192.0.2.12 10.2.2 aes256gcm16-prfsha384-modp2048 aes256gcm16
+	"c2 198.51.100.12 198.51.100.12 10.2.2 aes256gcm16-prfsha384-modp2048 aes256gcm16
 	 ipsec@tun2.acct1.ipsec.example.com
 	 aes-gcm-16:256:none:hmac-sha2-384:14 gcm-aes-256:null"
-	"c3 192.0.2.13 10.2.3 aes256-sha256-prfsha512-modp1536 aes128-sha256
+	"c3 198.51.100.13 198.51.100.13 10.2.3 aes256-sha256-prfsha512-modp1536 aes128-sha256
 	 keyid:acct1_tun3
 	 aes-cbc:256:hmac-sha2-256-128:hmac-sha2-512:5 cbc-aes-128:hmac-sha256"
-	"c4 192.0.2.14 10.2.4 aes256gcm16-prfsha512-ecp384 aes256-sha256
-	 192.0.2.14
+	"c4 198.51.100.14 198.51.100.14 10.2.4 aes256gcm16-prfsha512-ecp384 aes256-sha256
+	 198.51.100.14
 	 aes-gcm-16:256:none:hmac-sha2-512:20 cbc-aes-256:hmac-sha256"
-	"c5 192.0.2.15 10.2.5 aes128gcm16-prfsha384-modp1536 aes128-sha1
+	"c5 198.51.100.15 198.51.100.15 10.2.5 aes128gcm16-prfsha384-modp1536 aes128-sha1
 	 tun5.acct1.ipsec.example.com
 	 aes-gcm-16:128:none:hmac-sha2-384:5 cbc-aes-128:hmac-sha1"
-	"c6 192.0.2.16 10.2.6 aes256-sha256-prfsha384-ecp384 aes256-sha1
+	"c6 198.51.100.16 198.51.100.16 10.2.6 aes256-sha256-prfsha384-ecp384 aes256-sha1
 	 ipsec@tun6.acct2.ipsec.example.com
 	 aes-cbc:256:hmac-sha2-256-128:hmac-sha2-384:20 cbc-aes-256:hmac-sha1"
-	"c7 192.0.2.17 10.2.7 aes256-sha256-modp2048 aes256gcm16-ecp384
+	"c7 198.51.100.17 198.51.100.17 10.2.7 aes256-sha256-modp2048 aes256gcm16-ecp384
 	 keyid:acct2_tun7
 	 aes-cbc:256:hmac-sha2-256-128:hmac-sha2-256:14 gcm-aes-256:null"
-	"c8 192.0.2.18 10.2.8 aes128gcm16-prfsha256-modp2048 aes128-sha256-modp2048
+	"c8 198.51.100.18 198.51.100.18 10.2.8 aes128gcm16-prfsha256-modp2048 aes128-sha256-modp2048
 	 fqdn:tun8.acct2.ipsec.example.com
 	 aes-gcm-16:128:none:hmac-sha2-256:14 cbc-aes-128:hmac-sha256"
+	"n1 198.51.100.40 192.0.2.254 10.2.40 aes256gcm16-prfsha256-ecp384 aes256gcm16
+	 tun40.acct3.ipsec.example.com
+	 aes-gcm-16:256:none:hmac-sha2-256:20 gcm-aes-256:null"
 )
 
 # acikd: the seeds' default proposals, one connection and tunnel per case,
 # plus "bad" for the refusals (a wrong PSK, an unknown identity).
 {
 	echo "connections {"
-	for c in "${CASES[@]}" "bad 192.0.2.30 10.2.30 - - keyid:acct9_bad - -"; do
-		read -r name addr lan _ _ id _ <<<"${c//$'\n'/ }"
+	for c in "${CASES[@]}" "bad 198.51.100.30 198.51.100.30 10.2.30 - - keyid:acct9_bad - -"; do
+		read -r name addr public lan _ _ id _ <<<"${c//$'\n'/ }"
 		cat <<EOC
     $name {
         local_addrs = 192.0.2.1
-        remote_addrs = $addr
+        remote_addrs = $public
         remote { id = $id }
         psk = "$PSK"
         local_ts = 10.1.0.0/24
@@ -108,7 +132,7 @@ CASES=(
 EOC
 		ip -n cust addr add "$addr/24" dev vc
 		ip -n cust addr add "$lan.1/24" dev lo
-		acctl -n edge tunnel add "$name" dev ac0 mode ipsec local 192.0.2.1 remote "$addr" >&2
+		acctl -n edge tunnel add "$name" dev ac0 mode ipsec local 192.0.2.1 remote "$public" >&2
 	done
 	echo "}"
 } >"$T/acikd.conf"
@@ -145,16 +169,16 @@ EOC
 {
 	echo "connections {"
 	for c in "${CASES[@]}"; do
-		read -r name addr lan ike esp id _ <<<"${c//$'\n'/ }"
+		read -r name addr public lan ike esp id _ <<<"${c//$'\n'/ }"
 		sw_conn "$name" "$addr" "$lan" "$ike" "$esp" "$id"
 	done
-	sw_conn wrongpsk 192.0.2.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 keyid:acct9_bad
-	sw_conn unknownid 192.0.2.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 \
+	sw_conn wrongpsk 198.51.100.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 keyid:acct9_bad
+	sw_conn unknownid 198.51.100.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 \
 		nobody.acct9.ipsec.example.com
 	echo "}"
 	echo "secrets {"
 	for c in "${CASES[@]}"; do
-		read -r name addr lan _ _ id _ <<<"${c//$'\n'/ }"
+		read -r name addr public lan _ _ id _ <<<"${c//$'\n'/ }"
 		printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' "$name" "$id" "$PSK"
 	done
 	printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' \
@@ -245,6 +269,17 @@ established() {	# NAME
 	done
 	return 1
 }
+deleted() {	# NAME
+	local i
+	for i in $(seq 50); do
+		[[ -z $(ike_json | jq -r --arg c "$1" '.[] | select(.conn == $c) | .state') ]] &&
+			[[ $(acctl -n edge -j sa show tunnel "$1" | jq length) == 0 ]] &&
+			[[ $(acctl -n edge -j route show dev ac0 tunnel "$1" | jq length) == 0 ]] &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
 xfrm_spi() {	# SRC DST: the SPI of the customer's xfrm state, in decimal
 	local spi
 	spi=$(ip -n cust xfrm state list src "$1" dst "$2" proto esp | awk '/proto esp spi/ { print $4; exit }')
@@ -258,24 +293,46 @@ edge_sa() {	# TUNNEL DIR FIELD
 	acctl -n edge -s -j sa show tunnel "$1" | jq -r --arg d "$2" ".[] | select(.dir == \$d) | $3"
 }
 
+# NAT-T: where the NAT mapped the customer's port 4500 to (conntrack)
+nat_port() {
+	ip netns exec nat conntrack -L -p udp -s 198.51.100.40 --orig-port-src 4500 2>/dev/null |
+		grep -o 'dport=[0-9]*' | tail -1 | cut -d= -f2
+}
+
 failed_before=0
 for c in "${CASES[@]}"; do
-	read -r name addr lan ike esp id ikeexp saexp <<<"${c//$'\n'/ }"
-	echo "# $name: IKE $ike, ESP $esp, identity $id"
+	read -r name addr public lan ike esp id ikeexp saexp <<<"${c//$'\n'/ }"
+	behind=
+	[[ $public != "$addr" ]] && behind=", behind the NAT"
+	echo "# $name: IKE $ike, ESP $esp, identity $id$behind"
 	check "$name: strongSwan initiates" sw --initiate --child "$name" --timeout 30
 	check "$name: acikd has it established, with the Child SA pair in actun" established "$name"
+	port=500 encap=null
+	if [[ $public != "$addr" ]]; then
+		port=$(nat_port)
+		encap="udp 4500 $port"
+		check "$name: the NAT mapped port 4500 elsewhere ($port)" \
+			test -n "$port" -a "$port" != 4500
+	fi
 	json=$(ike_json | jq -c --arg c "$name" '.[] | select(.conn == $c)')
 	check_eq "$name: ike show: peer and transforms" \
-		"established $addr 500 ${ikeexp//:/ } 1" \
+		"established $public $port ${ikeexp//:/ } 1" \
 		"$(jq -r '"\(.state) \(.remote) \(.remote_port) \(.encr) \(.encr_keybits) \(.integ) \(.prf) \(.dh) \(.children)"' <<<"$json")"
 	raw=$(sw --list-sas --ike "$name" --raw)
 	check_eq "$name: ike show: strongSwan's IKE SPIs" \
 		"$(grep -o 'initiator-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2) $(grep -o 'responder-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2)" \
 		"$(jq -r '"\(.spi_i) \(.spi_r)"' <<<"$json")"
-	check_eq "$name: actun's SAs: transform, SPIs of strongSwan's xfrm states" \
-		"in $(xfrm_spi "$addr" 192.0.2.1) ${saexp%%:*} ${saexp##*:}|out $(xfrm_spi 192.0.2.1 "$addr") ${saexp%%:*} ${saexp##*:}" \
+	check_eq "$name: actun's SAs: transform, encapsulation, SPIs of strongSwan's xfrm states" \
+		"in $(xfrm_spi "$addr" 192.0.2.1) ${saexp%%:*} ${saexp##*:}|out $(xfrm_spi 192.0.2.1 "$addr") ${saexp%%:*} ${saexp##*:} $encap" \
 		"$(acctl -n edge -j sa show tunnel "$name" |
-			jq -r 'sort_by(.dir) | map("\(.dir) \(.spi) \(.enc) \(.auth // "null")") | join("|")')"
+			jq -r 'sort_by(.dir) | map("\(.dir) \(.spi) \(.enc) \(.auth // "null")" +
+				(if .dir == "out" then " \(.encap // "null")" +
+					(if .encap then " \(.sport) \(.dport)" else "" end) else "" end)) | join("|")')"
+	if [[ $public != "$addr" ]]; then
+		check "$name: strongSwan's xfrm states are UDP-encapsulated" \
+			grep -q 'encap type espinudp sport 4500 dport 4500' \
+			<<<"$(ip -n cust xfrm state list src "$addr" dst 192.0.2.1)"
+	fi
 	check_eq "$name: route to the customer's LAN" "$lan.0/24" \
 		"$(acctl -n edge -j route show dev ac0 tunnel "$name" | jq -r '.[] | "\(.prefix)/\(.prefixlen)"')"
 	check "$name: a ping from the customer's LAN crosses the tunnel" \
@@ -283,9 +340,24 @@ for c in "${CASES[@]}"; do
 	check_eq "$name: both sides' SAs counted it (edge in/out, strongSwan out/in)" \
 		"2 2 2 2" \
 		"$(edge_sa "$name" in .stats.packets) $(edge_sa "$name" out .stats.packets) $(xfrm_packets "$addr" 192.0.2.1) $(xfrm_packets 192.0.2.1 "$addr")"
+	if [[ $name == c2 ]]; then
+		before=$(edge_sa "$name" in .stats.bytes)
+		ip netns exec edge iperf3 -s -1 -B 10.1.0.1 >/dev/null 2>&1 &
+		IPERF_PID=$!
+		sleep 0.5	# not an assertion: the server needs to listen first
+		out=$(ip netns exec cust iperf3 -J -t 2 -B "$lan.1" -c 10.1.0.1 2>&1)
+		bps=$(jq -r '.end.sum_received.bits_per_second // 0 | floor' <<<"$out" 2>/dev/null)
+		kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null; IPERF_PID=
+		echo "# iperf3 through $name: ${bps:-0} bit/s"
+		check "$name: iperf3 TCP from the customer's LAN moves data" test "${bps:-0}" -gt 0
+		check "$name: and it went through actun's inbound SA" \
+			test "$(edge_sa "$name" in .stats.bytes)" -gt $((before + 1000000))
+	fi
 	check "$name: swanctl --terminate gets acikd's answer" \
 		sw --terminate --ike "$name" --timeout 20
 	check_eq "$name: strongSwan's SAs are gone" 0 "$(nsw --ike "$name")"
+	check "$name: acikd took the IKE SA, the Child SAs and the route out (DELETE)" \
+		deleted "$name"
 	if ((_failures > failed_before)); then
 		show_logs
 		failed_before=$_failures
