@@ -282,6 +282,7 @@ static const struct key conn_keys[] = {
 	{ "dpd_timeout", cv_duration, CONN(dpd_timeout_seconds), 0, 1, 0,
 	  false },
 	{ "fragmentation", cv_bool, CONN(fragmentation), 0, 1, 0, false },
+	{ "fragment_size", cv_uint, CONN(fragment_size), 0, 1, 0, false },
 	{ "allow_null", cv_bool, CONN(allow_null), 0, 1, 0, false },
 	{ "initiate", cv_bool, CONN(initiate), 0, 1, 0, false },
 };

@@ -98,6 +98,8 @@ struct ts_prefix {
  * @dpd_seconds: liveness check interval when the peer is silent (default 30)
  * @dpd_timeout_seconds: give up after this long without an answer (150)
  * @fragmentation: offer/accept IKE fragmentation (RFC 7383); default on
+ * @fragment_size: the largest IP datagram a fragment may make (RFC 7383
+ *	2.5.1), 576 to 65535; default 1280 (0 in a zeroed struct: 1280 too)
  * @allow_null: NULL encryption may be negotiated (explicit opt-in)
  * @initiate: this end initiates (tests, site-to-site, load generation)
  */
@@ -123,6 +125,7 @@ struct conn {
 	uint32_t dpd_seconds;
 	uint32_t dpd_timeout_seconds;
 	bool fragmentation;
+	unsigned int fragment_size;
 	bool allow_null;
 	bool initiate;
 };
@@ -132,8 +135,8 @@ struct conn {
  * @conns: the connections; @n_conns entries
  * @n_conns: see @conns
  * @ctl_path: the control socket's path
- * @half_open_cookie_threshold: half-open IKE SAs above which responses
- *	demand a COOKIE (RFC 7296 2.6)
+ * @half_open_cookie_threshold: from this many half-open IKE SAs on,
+ *	IKE_SA_INIT requests must carry a COOKIE (RFC 7296 2.6); 0: always
  */
 struct acikd_config {
 	struct conn **conns;

@@ -30,6 +30,7 @@ struct conn *conn_new(const char *name)
 	c->dpd_seconds = 30;
 	c->dpd_timeout_seconds = 150;
 	c->fragmentation = true;
+	c->fragment_size = 1280;
 	return c;
 }
 
@@ -117,6 +118,10 @@ int conn_complete(struct conn *c, unsigned int set, char *why, size_t whylen)
 	if (is_any(&c->remote) && c->remote_id.type == IKE_ID_IPV4_ADDR)
 		return cv_why(why, whylen, "remote_addrs is %%any, so the "
 			      "remote id must be a name, not an IPv4 address");
+	/* RFC 7383 2.5.1: IPv4 must carry 576 bytes; UDP caps at 64k. */
+	if (c->fragment_size < 576 || c->fragment_size > 65535)
+		return cv_why(why, whylen, "fragment_size (%u) is not from 576 "
+			      "to 65535", c->fragment_size);
 	if (c->dpd_timeout_seconds < c->dpd_seconds)
 		return cv_why(why, whylen, "dpd_timeout (%us) is shorter than "
 			      "dpd_delay (%us)", c->dpd_timeout_seconds,

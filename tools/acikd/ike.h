@@ -151,6 +151,26 @@ int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
  */
 int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
 		       const char *conn_name);
+/**
+ * struct ike_stats - counters of the manager's defences
+ * @cookies_sent: stateless N(COOKIE) responses (RFC 7296 2.6)
+ * @cookies_rejected: IKE_SA_INIT requests with an invalid cookie
+ * @frag_bytes: memory held by fragments being reassembled (RFC 7383)
+ */
+struct ike_stats {
+	uint64_t cookies_sent;
+	uint64_t cookies_rejected;
+	uint64_t frag_bytes;
+};
+
+void ike_manager_stats(struct ike_manager *m, struct ike_stats *st);
+/*
+ * ike_manager_frag_limits() - the reassembly memory caps: per IKE SA and
+ * over all of them (defaults FRAG_SA_MAX_BYTES, FRAG_POOL_MAX_BYTES); a
+ * fragment that would exceed one is dropped.
+ */
+void ike_manager_frag_limits(struct ike_manager *m, size_t per_sa,
+			     size_t total);
 int ike_manager_list(struct ike_manager *m,
 		     int (*cb)(void *arg, const struct ike_sa_info *sa),
 		     void *arg);

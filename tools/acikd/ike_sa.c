@@ -33,6 +33,8 @@ void ike_sa_free(struct ike_sa *sa)
 {
 	if (!sa)
 		return;
+	frag_sa_free(sa);
+	chunk_free(&sa->cookie);
 	dh_key_free(sa->dh);
 	chunk_clear(&sa->ni);
 	chunk_clear(&sa->nr);
@@ -97,6 +99,7 @@ void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
 	t->count++;
 	if (sa->state != IKE_SA_STATE_ESTABLISHED)
 		t->half_open++;
+	sa->frag_pool = &t->frag;
 }
 
 static void unlink_chain(struct ike_sa **head, struct ike_sa *sa,
@@ -182,8 +185,8 @@ void ike_sa_table_walk(struct ike_sa_table *t,
 }
 
 /* Our keys for sending, the peer's for receiving. */
-static void sk_keys(const struct ike_sa *sa, bool sending,
-		    struct chunk *ke, struct chunk *ka)
+void ike_sa_sk_keys(const struct ike_sa *sa, bool sending, struct chunk *ke,
+		    struct chunk *ka)
 {
 	bool as_i = sa->initiator == sending;
 
@@ -191,11 +194,14 @@ static void sk_keys(const struct ike_sa *sa, bool sending,
 	*ka = as_i ? sa->keys.sk_ai : sa->keys.sk_ar;
 }
 
-/* Append the SK payload around @plain and encrypt it in place. */
-static int build_sk(struct ike_sa *sa, const struct enc_header *h,
-		    uint8_t first, struct chunk plain, struct enc_buf *buf)
+/* The header and the SK/SKF payload around @plain, encrypted in place. */
+int ike_sa_protect(struct ike_sa *sa, const struct enc_header *h,
+		   const struct enc_payload *tmpl, struct chunk plain,
+		   struct enc_buf *buf)
 {
-	struct enc_payload sk = { .type = IKE_PL_SK, .next = first };
+	struct enc_payload sk = *tmpl;
+	/* The AAD ends with SKF's Fragment Number and Total (RFC 7383 2.5). */
+	size_t hdr_len = sk.type == IKE_PL_SKF ? 8 : IKE_PAYLOAD_HEADER_LEN;
 	struct chunk ke, ka, body = CHUNK_EMPTY;
 	uint8_t iv[8];
 	size_t body_len, sk_off;
@@ -212,9 +218,9 @@ static int build_sk(struct ike_sa *sa, const struct enc_header *h,
 	for (int i = 0; i < 8; i++)
 		iv[i] = (uint8_t)(sa->iv_seq >> (56 - 8 * i));
 	sa->iv_seq++;
-	sk_keys(sa, true, &ke, &ka);
+	ike_sa_sk_keys(sa, true, &ke, &ka);
 	err = sk_encrypt(&sa->suite, ke, ka,
-			 chunk_from(buf->ptr, sk_off + IKE_PAYLOAD_HEADER_LEN),
+			 chunk_from(buf->ptr, sk_off + hdr_len),
 			 plain, sa->suite.encr == ENCR_AES_GCM_16 ? iv : NULL,
 			 &body);
 	if (err)
@@ -222,8 +228,7 @@ static int build_sk(struct ike_sa *sa, const struct enc_header *h,
 	if (body.len != body_len)
 		err = -EIO;
 	else
-		memcpy(buf->ptr + sk_off + IKE_PAYLOAD_HEADER_LEN, body.ptr,
-		       body.len);
+		memcpy(buf->ptr + sk_off + hdr_len, body.ptr, body.len);
 	chunk_free(&body);
 	return err;
 }
@@ -243,14 +248,15 @@ int ike_sa_build(struct ike_sa *sa, uint8_t exchange, bool response,
 	};
 	uint8_t plain_buf[IKE_MSG_MAX];
 	struct enc_buf pb = enc_buf_init(plain_buf, sizeof(plain_buf));
+	struct enc_payload sk = { .type = IKE_PL_SK,
+				  .next = n ? p[0].type : IKE_PL_NONE };
 	int err;
 
 	if (!encrypt)
 		return enc_message_generate(buf, &h, p, n, NULL);
 	err = enc_chain_generate(&pb, p, n);
 	if (!err)
-		err = build_sk(sa, &h, n ? p[0].type : IKE_PL_NONE,
-			       enc_buf_chunk(&pb), buf);
+		err = ike_sa_protect(sa, &h, &sk, enc_buf_chunk(&pb), buf);
 	/* The plaintext holds AUTH and key-bearing payloads: wipe it. */
 	OPENSSL_cleanse(plain_buf, pb.len);
 	return err;
@@ -261,20 +267,23 @@ int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
 {
 	const struct enc_payload *sk;
 	struct chunk ke, ka;
+	uint8_t first;
 	int err;
 
 	*plain = CHUNK_EMPTY;
-	/* Fragments are not reassembled in this milestone: drop SKF. */
-	if (m->sk < 0 || m->payloads[m->sk].type != IKE_PL_SK ||
-	    !sa->keys.sk_ei.len)
+	if (m->sk < 0 || !sa->keys.sk_ei.len)
 		return -EBADMSG;
 	sk = &m->payloads[m->sk];
-	sk_keys(sa, false, &ke, &ka);
-	err = sk_decrypt(&sa->suite, ke, ka, enc_message_aad(m), sk->u.sk.data,
-			 plain);
+	first = sk->next;
+	ike_sa_sk_keys(sa, false, &ke, &ka);
+	if (sk->type == IKE_PL_SKF)
+		err = frag_collect(sa, m, plain, &first);
+	else
+		err = sk_decrypt(&sa->suite, ke, ka, enc_message_aad(m),
+				 sk->u.sk.data, plain);
 	if (err)
 		return err;
-	err = enc_message_parse_encrypted(m, sk->next, *plain);
+	err = enc_message_parse_encrypted(m, first, *plain);
 	if (err)
 		chunk_clear(plain);
 	return err;
@@ -306,7 +315,7 @@ int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	int err;
 
 	chunk_free(&sa->out_req);
-	err = chunk_dup(&sa->out_req, msg.ptr, msg.len);
+	err = frag_prepare(sa, sa->natt, msg, &sa->out_req);
 	if (err)
 		return err;
 	sa->out_req_id = sa->next_req_id++;
@@ -315,8 +324,7 @@ int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	sa->retx_count = 0;
 	sa->retx_at = c->now_ms + IKE_RETX_FIRST_MS;
 	sa->retx_until_ms = retx_until(sa, c->now_ms);
-	/* A lost datagram is what retransmission is for: ignore errors. */
-	c->ops->send(c->arg, &sa->local, &sa->remote, sa->natt, msg);
+	frag_send(c, &sa->local, &sa->remote, sa->natt, sa->out_req);
 	return 0;
 }
 
@@ -329,11 +337,11 @@ int ike_sa_send_response(struct ike_sa *sa, const struct ike_ctx *c,
 
 	chunk_free(&sa->last_resp);
 	sa->have_last_resp = false;
-	err = chunk_dup(&sa->last_resp, msg.ptr, msg.len);
+	err = frag_prepare(sa, natt, msg, &sa->last_resp);
 	if (err)
 		return err;
 	sa->have_last_resp = true;
-	c->ops->send(c->arg, local, remote, natt, msg);
+	frag_send(c, local, remote, natt, sa->last_resp);
 	return 0;
 }
 
@@ -355,7 +363,8 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c)
 	sa->retx_at = c->now_ms + ((uint64_t)IKE_RETX_FIRST_MS << sa->retx_count);
 	if (sa->retx_until_ms && sa->retx_at > sa->retx_until_ms)
 		sa->retx_at = sa->retx_until_ms;
-	c->ops->send(c->arg, &sa->local, &sa->remote, sa->natt, sa->out_req);
+	/* Every fragment again: the peer may have lost any of them. */
+	frag_send(c, &sa->local, &sa->remote, sa->natt, sa->out_req);
 	return 0;
 }
 

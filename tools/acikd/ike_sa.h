@@ -23,6 +23,7 @@
 #include "crypto/dh.h"
 #include "crypto/keymat.h"
 #include "encoding/encoding.h"
+#include "frag.h"
 #include "ike.h"
 
 /*
@@ -35,7 +36,7 @@
 #define IKE_RETX_MAX_MS		(IKE_RETX_FIRST_MS << IKE_RETX_TRIES)
 /* A responder's half-open SA that never authenticates goes after this. */
 #define IKE_HALF_OPEN_MS	30000
-/* The largest message we build (no fragmentation in this milestone). */
+/* The largest message we build (before fragmentation, frag.h). */
 #define IKE_MSG_MAX		8192
 #define IKE_NONCE_LEN		32
 /* Child SA pairs per IKE SA: customers run about 100 per tunnel. */
@@ -123,7 +124,7 @@ struct ike_sa {
 	struct sockaddr_in local, remote;
 	bool natt;			/* talk on port 4500 (NAT detected) */
 	bool nat_local, nat_remote;	/* we / the peer are behind a NAT */
-	bool peer_frag;			/* peer sent FRAGMENTATION_SUPPORTED */
+	bool peer_frag;			/* both sent FRAGMENTATION_SUPPORTED */
 
 	struct crypto_suite suite;
 	uint16_t dh_group;
@@ -169,6 +170,16 @@ struct ike_sa {
 	 */
 	uint64_t last_heard_ms;
 	uint64_t retx_until_ms;
+
+	/*
+	 * RFC 7383 (frag.c): the peer's fragments being reassembled, [0]
+	 * of a request, [1] of a response; the memory they are charged to.
+	 */
+	struct frag_set *frag_in[2];
+	struct frag_pool *frag_pool;
+	/* RFC 7296 2.6 (ike_init.c): the responder's cookie, and retries. */
+	struct chunk cookie;
+	unsigned int cookie_tries;
 };
 
 /* The manager's tables (a fixed number of buckets, chained). */
@@ -177,6 +188,7 @@ struct ike_sa_table {
 	struct ike_sa *by_spii[IKE_TABLE_SIZE];
 	unsigned int count;
 	unsigned int half_open;
+	struct frag_pool frag;	/* every SA's reassembly memory */
 };
 
 struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
@@ -212,14 +224,30 @@ int ike_sa_build(struct ike_sa *sa, uint8_t exchange, bool response,
 		 uint32_t msg_id, const struct enc_payload *p, size_t n,
 		 bool encrypt, struct enc_buf *buf);
 /*
+ * ike_sa_protect() - header @h and the SK or SKF payload @sk (its type,
+ * next, and SKF number/total; the body is computed) around @plain,
+ * encrypted with our keys, into @buf (empty).
+ */
+int ike_sa_protect(struct ike_sa *sa, const struct enc_header *h,
+		   const struct enc_payload *sk, struct chunk plain,
+		   struct enc_buf *buf);
+/* Our keys (@sending) or the peer's: SK_e and SK_a of that direction. */
+void ike_sa_sk_keys(const struct ike_sa *sa, bool sending, struct chunk *ke,
+		    struct chunk *ka);
+/*
  * ike_sa_decrypt() - verify and decrypt @m's SK payload with the peer's
  * keys and parse the inner payloads; @plain receives the plaintext that
- * @m now points into (clear it after use).
+ * @m now points into (clear it after use). An SKF fragment is kept
+ * (frag_collect()): -EINPROGRESS until it completes the message, which
+ * is then parsed as if it had come whole.
  */
 int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
 		   struct chunk *plain);
 
-/* Send a request and arm its retransmission; the SA keeps a copy. */
+/*
+ * Send a request and arm its retransmission; the SA keeps a copy (its
+ * fragments, if it is fragmented: frag_prepare()).
+ */
 int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 			uint8_t exchange, struct chunk msg);
 /* Send a response to @remote and keep it for retransmitted requests. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cookie.h"
 #include "ike.h"
 #include "ike_sa.h"
 #include "tasks/child.h"
@@ -18,6 +19,7 @@
 struct ike_manager {
 	struct ike_ctx ctx;
 	struct ike_sa_table table;
+	struct ike_cookie cookie;	/* cookie.c: secrets, counters */
 };
 
 struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
@@ -30,6 +32,8 @@ struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 	m->ctx.cfg = cfg;
 	m->ctx.ops = ops;
 	m->ctx.arg = arg;
+	m->table.frag.sa_max = FRAG_SA_MAX_BYTES;
+	m->table.frag.max = FRAG_POOL_MAX_BYTES;
 	return m;
 }
 
@@ -45,6 +49,7 @@ void ike_manager_free(struct ike_manager *m)
 	if (!m)
 		return;
 	ike_sa_table_walk(&m->table, free_one, &m->table);
+	cookie_clear(&m->cookie);
 	free(m);
 }
 
@@ -183,6 +188,14 @@ static void receive_init(struct ike_manager *m, struct chunk data,
 		return;
 	}
 	if (h.message_id != 0)
+		return;
+	/* Many half-open SAs: no state until the peer returns a cookie. */
+	err = cookie_check(&m->cookie, &m->ctx, m->table.half_open, &msg,
+			   remote, &out);
+	if (err == -EAGAIN)
+		m->ctx.ops->send(m->ctx.arg, local, remote, natt,
+				 enc_buf_chunk(&out));
+	if (err)
 		return;
 	respond_init(m, &msg, local, remote, natt);
 }
@@ -390,12 +403,15 @@ int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
 	sa = ike_sa_table_find(&m->table, &h);
 	if (!sa)
 		return 0;
-	/* A retransmitted request: the stored response, nothing else. */
+	/*
+	 * A retransmitted request: the stored response (all its fragments),
+	 * nothing else; once per request, on its first fragment if it is
+	 * fragmented (RFC 7383 2.6.1).
+	 */
 	if (!(h.flags & IKE_FLAG_RESPONSE) &&
 	    h.message_id + 1 == sa->expect_req_id) {
-		if (sa->have_last_resp)
-			m->ctx.ops->send(m->ctx.arg, local, remote, natt,
-					 sa->last_resp);
+		if (sa->have_last_resp && !frag_not_first(datagram))
+			frag_send(&m->ctx, local, remote, natt, sa->last_resp);
 		return 0;
 	}
 	if (!(h.flags & IKE_FLAG_RESPONSE) && h.message_id != sa->expect_req_id)
@@ -625,4 +641,20 @@ int ike_manager_list(struct ike_manager *m,
 
 	ike_sa_table_walk(&m->table, list_one, &w);
 	return w.err;
+}
+
+void ike_manager_stats(struct ike_manager *m, struct ike_stats *st)
+{
+	*st = (struct ike_stats){
+		.cookies_sent = m->cookie.sent,
+		.cookies_rejected = m->cookie.rejected,
+		.frag_bytes = m->table.frag.used,
+	};
+}
+
+void ike_manager_frag_limits(struct ike_manager *m, size_t per_sa,
+			     size_t total)
+{
+	m->table.frag.sa_max = per_sa;
+	m->table.frag.max = total;
 }

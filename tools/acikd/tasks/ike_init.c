@@ -2,14 +2,17 @@
 /*
  * ike_init.c - the IKE_SA_INIT exchange, both roles: proposals, key
  * exchange (with the INVALID_KE_PAYLOAD retry, 1.2/2.7), nonces, NAT
- * detection (2.23), fragmentation support (RFC 7383 2.3), and the IKE SA
- * keys (2.14). The raw messages are kept: IKE_AUTH signs them (2.15).
+ * detection (2.23), fragmentation support (RFC 7383 2.3), the
+ * initiator's side of cookies (2.6; the responder's is cookie.c), and the
+ * IKE SA keys (2.14). The raw messages are kept: IKE_AUTH signs them
+ * (2.15).
  */
 #include <errno.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
+#include "cookie.h"
 #include "crypto/keymat.h"
 #include "negotiate.h"
 #include "tasks.h"
@@ -99,6 +102,14 @@ static void natd_check(struct ike_sa *sa, const struct enc_message *m)
 	sa->nat_local = dst && !dst_ok;
 }
 
+/* RFC 7383 2.3: fragments go only where both ends said they take them. */
+static bool frag_negotiated(const struct ike_sa *sa,
+			    const struct enc_message *m)
+{
+	return sa->conn->fragmentation &&
+	       enc_message_notify(m, NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED);
+}
+
 static int new_nonce(const struct ike_ctx *c, struct chunk *n)
 {
 	int err;
@@ -110,20 +121,29 @@ static int new_nonce(const struct ike_ctx *c, struct chunk *n)
 	return err;
 }
 
-/* Our key pair of @group, its public value in @pub. */
-static int new_key(struct ike_sa *sa, uint16_t group, struct chunk *pub)
+/* Our key pair of @group. */
+static int new_key_pair(struct ike_sa *sa, uint16_t group)
 {
 	dh_key_free(sa->dh);
 	sa->dh = NULL;
 	sa->dh_group = group;
-	int err = dh_key_create(group, &sa->dh);
+	return dh_key_create(group, &sa->dh);
+}
+
+/* Our key pair of @group, its public value in @pub. */
+static int new_key(struct ike_sa *sa, uint16_t group, struct chunk *pub)
+{
+	int err = new_key_pair(sa, group);
 
 	return err ? err : dh_public_value(sa->dh, pub);
 }
 
-/* KE, nonce, NAT detection and fragmentation: shared by both roles. */
+/*
+ * KE, nonce, NAT detection and fragmentation: shared by both roles; the
+ * initiator's retry leads with the cookie.
+ */
 struct init_payloads {
-	struct enc_payload p[7];
+	struct enc_payload p[8];
 	size_t n;
 	struct chunk pub;
 	uint8_t natd[2][20];
@@ -152,23 +172,27 @@ static int add_common(struct ike_sa *sa, struct init_payloads *ip,
 	return 0;
 }
 
-int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
-		   uint16_t group)
+/*
+ * The request with our current key pair and nonce, after the cookie if
+ * the responder gave us one (2.6); it is kept (IKE_AUTH signs it) and
+ * sent.
+ */
+static int send_request(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	uint8_t scratch[2048], msg[IKE_MSG_MAX];
 	struct enc_buf sb = enc_buf_init(scratch, sizeof(scratch));
 	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
-	struct init_payloads ip = { .n = 1 };
+	struct init_payloads ip = { .n = 0 };
 	int err;
 
 	sa->spi_r = 0;
 	sa->next_req_id = 0;
-	err = new_key(sa, group, &ip.pub);
-	if (!err)
-		err = new_nonce(c, &sa->ni);
+	if (sa->cookie.len)
+		notify(&ip.p[ip.n++], NOTIFY_COOKIE, sa->cookie);
+	err = dh_public_value(sa->dh, &ip.pub);
 	if (!err)
 		err = nego_offer(sa->conn->ike, sa->conn->n_ike, IKE_PROTO_IKE,
-				 0, &ip.p[0], &sb);
+				 0, &ip.p[ip.n++], &sb);
 	if (!err)
 		err = add_common(sa, &ip, sa->ni);
 	if (!err)
@@ -181,6 +205,34 @@ int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
 	err = chunk_dup(&sa->init_req, msg, mb.len);
 	return err ? err : ike_sa_send_request(sa, c, IKE_SA_INIT,
 					       enc_buf_chunk(&mb));
+}
+
+int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
+		   uint16_t group)
+{
+	int err = new_key_pair(sa, group);
+
+	chunk_free(&sa->cookie);
+	sa->cookie_tries = 0;
+	if (!err)
+		err = new_nonce(c, &sa->ni);
+	return err ? err : send_request(sa, c);
+}
+
+/*
+ * The responder wants a cookie (2.6): the same request (SPIi, Ni, KE)
+ * again, led by it; a bounded number of times, as anyone can send one.
+ */
+static int cookie_retry(struct ike_sa *sa, const struct ike_ctx *c,
+			struct chunk cookie)
+{
+	int err;
+
+	if (++sa->cookie_tries > COOKIE_MAX_TRIES)
+		return -ECONNREFUSED;
+	chunk_free(&sa->cookie);
+	err = chunk_dup(&sa->cookie, cookie.ptr, cookie.len);
+	return err ? err : send_request(sa, c);
 }
 
 /* g^ir, then SKEYSEED and the seven keys; g^ir is wiped. */
@@ -239,21 +291,29 @@ static int response_errors(struct ike_sa *sa, const struct ike_ctx *c,
 	const struct enc_payload *p = enc_message_notify(
 		m, NOTIFY_INVALID_KE_PAYLOAD);
 	uint16_t group;
+	int err;
 
 	if (p) {
-		int err = retry_group(sa, p, &group);
-
+		/*
+		 * A new key pair, the same nonce and cookie: the responder's
+		 * cookie covers Ni, so the retry needs no second round trip.
+		 */
+		err = retry_group(sa, p, &group);
 		if (!err)
-			err = ike_init_start(sa, c, group);
+			err = new_key_pair(sa, group);
+		if (!err)
+			err = send_request(sa, c);
+		return err ? err : IKE_INIT_RETRIED;
+	}
+	p = enc_message_notify(m, NOTIFY_COOKIE);
+	if (p) {
+		err = cookie_retry(sa, c, p->u.notify.data);
 		return err ? err : IKE_INIT_RETRIED;
 	}
 	p = NULL;
 	while ((p = enc_message_find(m, IKE_PL_NOTIFY, p)))
 		if (p->u.notify.type <= NOTIFY_ERROR_MAX)
 			return -ECONNREFUSED;
-	/* A COOKIE request: cookies are a later milestone. */
-	if (enc_message_notify(m, NOTIFY_COOKIE))
-		return -EOPNOTSUPP;
 	return 0;
 }
 
@@ -286,8 +346,7 @@ int ike_init_process(struct ike_sa *sa, const struct ike_ctx *c,
 		return err;
 	natd_check(sa, m);
 	natt_switch(sa);
-	sa->peer_frag = enc_message_notify(
-		m, NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->peer_frag = frag_negotiated(sa, m);
 	sa->state = IKE_SA_STATE_AUTH;
 	return 0;
 }
@@ -407,8 +466,7 @@ int ike_init_respond(struct ike_sa *sa, const struct ike_ctx *c,
 		return err;
 	}
 	natd_check(sa, m);
-	sa->peer_frag = enc_message_notify(
-		m, NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED) != NULL;
+	sa->peer_frag = frag_negotiated(sa, m);
 	sa->state = IKE_SA_STATE_AUTH;
 	return 0;
 }

@@ -270,6 +270,8 @@ static inline void te_setup(struct te_env *e)
 		s->conns[0] = c;
 		s->cfg.conns = s->conns;
 		s->cfg.n_conns = 1;
+		/* The daemon's default: cookies only under load (cookie.h). */
+		s->cfg.half_open_cookie_threshold = 100;
 	}
 	e->drop_from = -1;
 }
