@@ -46,6 +46,23 @@ static void sk_message(const char *name, uint8_t exch, uint8_t flags,
 	save(name, buf, len);
 }
 
+/* A fragment after the first (RFC 7383 2.5): Next Payload 0. */
+static void skf_later(const char *name, uint8_t exch, uint8_t flags,
+		      uint16_t number, uint16_t total)
+{
+	uint8_t buf[512];
+	struct enc_payload f;
+	size_t len;
+
+	sample_payload(&f, IKE_PL_SKF, 0);
+	f.next = 0;
+	f.u.sk.number = number;
+	f.u.sk.total = total;
+	f.u.sk.data = chunk_from(sample_fill, 48);
+	len = sample_message(buf, sizeof(buf), exch, flags, &f, 1);
+	save(name, buf, len);
+}
+
 int main(void)
 {
 	uint8_t scratch[2048], buf[4096];
@@ -58,6 +75,14 @@ int main(void)
 	sample_notify(&p[0], NOTIFY_COOKIE, 32);
 	len = sample_message(buf, sizeof(buf), IKE_SA_INIT, IKE_FLAG_RESPONSE, p, 1);
 	save("sa_init_cookie_response", buf, len);
+
+	/* The retried request leads with the cookie (RFC 7296 2.6). */
+	sample_notify(&p[0], NOTIFY_COOKIE, 17);
+	sample_sa_ike(&p[1], &sb);
+	sample_ke(&p[2], 20, 96);
+	sample_nonce(&p[3], 32);
+	len = sample_message(buf, sizeof(buf), IKE_SA_INIT, IKE_FLAG_INITIATOR, p, 4);
+	save("sa_init_cookie_request", buf, len);
 
 	sample_sa_ike(&p[0], &sb);
 	sample_ke(&p[1], 14, 256);
@@ -80,6 +105,8 @@ int main(void)
 	p[7].u.cp.type = CFG_REQUEST;
 	sk_message("ike_auth_request", IKE_AUTH, IKE_FLAG_INITIATOR, p, 8, false);
 	sk_message("ike_auth_skf", IKE_AUTH, IKE_FLAG_INITIATOR, p, 3, true);
+	skf_later("ike_auth_skf_last", IKE_AUTH, IKE_FLAG_INITIATOR, 2, 2);
+	skf_later("ike_auth_response_skf", IKE_AUTH, IKE_FLAG_RESPONSE, 3, 5);
 
 	sample_notify(&p[0], NOTIFY_REKEY_SA, 0);
 	p[0].u.notify.protocol = IKE_PROTO_ESP;

@@ -314,6 +314,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->dpd_seconds, 30);
 	assert_int_equal(c->dpd_timeout_seconds, 150);
 	assert_true(c->fragmentation);
+	assert_int_equal(c->fragment_size, 1280);
 	assert_false(c->allow_null);
 	assert_false(c->initiate);
 	/* The local id defaults to the local address. */
@@ -368,6 +369,7 @@ static void test_defaults(void **state)
 	cfg = load_ok("acikd { control = /tmp/x.ctl cookie-threshold = 0 }\n"
 		      ONE("    rekey_time = 90m dpd_delay = 1m dpd_timeout = 1d\n"
 			  "    fragmentation = no initiate = true\n"
+			  "    fragment_size = 1400\n"
 			  "    local { id = fqdn:edge.example.com auth = psk }\n"));
 	c = cfg->conns[0];
 	assert_string_equal(cfg->ctl_path, "/tmp/x.ctl");
@@ -376,6 +378,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->dpd_seconds, 60);
 	assert_int_equal(c->dpd_timeout_seconds, 86400);
 	assert_false(c->fragmentation);
+	assert_int_equal(c->fragment_size, 1400);
 	assert_true(c->initiate);
 	assert_id(&c->local_id, IKE_ID_FQDN, "edge.example.com");
 	config_free(cfg);
