@@ -99,14 +99,15 @@ struct ike_manager;
 /**
  * struct ike_sa_info - what `acctl ike show` lists of one IKE SA
  * @conn: connection name
- * @state: "connecting", "established", "rekeying", "deleting"
+ * @state: "connecting", "established", "rekeyed" (replaced by a new IKE
+ *	SA, waiting for its DELETE), "deleting"
  * @spi_i: initiator SPI
  * @spi_r: responder SPI
  * @remote: the peer's address and port
  * @suite: negotiated IKE transforms; @dh the group
  * @dh: see @suite
  * @established_ms: when it was established (manager time)
- * @rekey_ms: when it is due for rekeying
+ * @rekey_ms: when it is due for rekeying (0: not scheduled)
  * @n_child: Child SAs
  */
 struct ike_sa_info {
@@ -124,8 +125,22 @@ struct ike_sa_info {
 struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 				    const struct ike_env_ops *ops, void *ctx);
 void ike_manager_free(struct ike_manager *m);
-void ike_manager_set_config(struct ike_manager *m,
+/*
+ * ike_manager_set_config() - a new configuration (a reload). SAs hold
+ * references to their connections, so the old configuration may be freed
+ * afterwards; SAs of a connection @cfg no longer has are deleted (a DELETE
+ * queued on established ones, our half-open ones dropped).
+ */
+void ike_manager_set_config(struct ike_manager *m, uint64_t now_ms,
 			    const struct acikd_config *cfg);
+/*
+ * ike_manager_shutdown() - acikd stops: send the DELETE of every
+ * established IKE SA, once, without waiting for the request window (best
+ * effort). Calling it again sends nothing more. Return: the SAs still
+ * waiting for the answer to a DELETE; the caller may run the loop (and
+ * ticks) a little while that is not 0, then free the manager.
+ */
+unsigned int ike_manager_shutdown(struct ike_manager *m, uint64_t now_ms);
 int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
 			const struct sockaddr_in *local,
 			const struct sockaddr_in *remote, bool natt,

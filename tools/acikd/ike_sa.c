@@ -21,7 +21,7 @@ struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
 	if (!sa)
 		return NULL;
 	sa->initiator = initiator;
-	sa->conn = conn;
+	sa->conn = conn_get(conn);
 	sa->local = *local;
 	sa->remote = *remote;
 	sa->state = IKE_SA_STATE_INIT;
@@ -29,10 +29,18 @@ struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
 	return sa;
 }
 
+void ike_sa_set_conn(struct ike_sa *sa, struct conn *conn)
+{
+	conn_get(conn);
+	conn_put(sa->conn);
+	sa->conn = conn;
+}
+
 void ike_sa_free(struct ike_sa *sa)
 {
 	if (!sa)
 		return;
+	conn_put(sa->conn);
 	frag_sa_free(sa);
 	chunk_free(&sa->cookie);
 	dh_key_free(sa->dh);
@@ -374,6 +382,8 @@ uint64_t ike_sa_deadline(const struct ike_sa *sa)
 		return sa->retx_at;
 	if (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED)
 		return sa->created_ms + IKE_HALF_OPEN_MS;
+	if (sa->state == IKE_SA_STATE_REKEYED)
+		return sa->rekeyed_ms + IKE_REKEYED_MS;
 	return 0;
 }
 
@@ -387,6 +397,8 @@ const char *ike_sa_state_name(enum ike_sa_state s)
 		return "established";
 	case IKE_SA_STATE_DELETING:
 		return "deleting";
+	case IKE_SA_STATE_REKEYED:
+		return "rekeyed";
 	}
 	return "unknown";
 }

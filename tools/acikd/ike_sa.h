@@ -36,6 +36,13 @@
 #define IKE_RETX_MAX_MS		(IKE_RETX_FIRST_MS << IKE_RETX_TRIES)
 /* A responder's half-open SA that never authenticates goes after this. */
 #define IKE_HALF_OPEN_MS	30000
+/*
+ * An SA rekeyed away by the peer waits this long for the peer's DELETE
+ * (it has no pairs any more); a refused IKE SA rekey is tried again after
+ * IKE_REKEY_RETRY_MS plus up to as much again at random.
+ */
+#define IKE_REKEYED_MS		60000
+#define IKE_REKEY_RETRY_MS	30000
 /* The largest message we build (before fragmentation, frag.h). */
 #define IKE_MSG_MAX		8192
 #define IKE_NONCE_LEN		32
@@ -50,6 +57,12 @@ enum ike_sa_state {
 	IKE_SA_STATE_AUTH,	/* keys derived, IKE_AUTH in progress */
 	IKE_SA_STATE_ESTABLISHED,
 	IKE_SA_STATE_DELETING,
+	/*
+	 * Replaced by a rekey (RFC 7296 2.18): its pairs moved to the new
+	 * SA; it starts no exchange but the DELETE of itself (the rekey
+	 * initiator's) and answers requests until it goes.
+	 */
+	IKE_SA_STATE_REKEYED,
 };
 
 /* What the core calls back into, and the time of the current event. */
@@ -97,6 +110,12 @@ struct ike_child_nego {
 	 */
 	uint32_t collide_spi_in;
 	struct chunk collide_nonce;
+	/*
+	 * IKE SA rekey (tasks/ike_rekey.c): our SPI of the new IKE SA while
+	 * our rekey request is outstanding, else 0. Its nonce and key pair
+	 * are @ni and @dh above.
+	 */
+	uint64_t ike_spi;
 };
 
 /* Work that needs the request window; queued with ike_sa_queue_job(). */
@@ -106,6 +125,7 @@ enum ike_job_kind {
 	IKE_JOB_DELETE_IKE,
 	IKE_JOB_DPD,
 	IKE_JOB_CREATE_CHILD,	/* one more pair (never merged: spi_in 0) */
+	IKE_JOB_REKEY_IKE,	/* CREATE_CHILD_SA for a new IKE SA (2.8) */
 };
 
 /* One queued job: @spi_in names the Child SA, 0 for IKE-wide jobs. */
@@ -125,6 +145,7 @@ struct ike_sa {
 	bool natt;			/* talk on port 4500 (NAT detected) */
 	bool nat_local, nat_remote;	/* we / the peer are behind a NAT */
 	bool peer_frag;			/* both sent FRAGMENTATION_SUPPORTED */
+	bool initial_contact;		/* our IKE_AUTH sends INITIAL_CONTACT */
 
 	struct crypto_suite suite;
 	uint16_t dh_group;
@@ -161,6 +182,8 @@ struct ike_sa {
 	bool out_is_job;
 
 	uint64_t created_ms, established_ms;
+	uint64_t rekey_at_ms;		/* IKE SA rekey due, 0: none */
+	uint64_t rekeyed_ms;		/* became IKE_SA_STATE_REKEYED */
 
 	/*
 	 * Liveness (informational.c, acikd.conf(5) dpd_delay/dpd_timeout):
@@ -194,6 +217,11 @@ struct ike_sa_table {
 struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
 			  const struct sockaddr_in *local,
 			  const struct sockaddr_in *remote, uint64_t now_ms);
+/*
+ * ike_sa_set_conn() - the SA's connection: the SA holds a reference, so a
+ * reload that frees the old configuration leaves it valid.
+ */
+void ike_sa_set_conn(struct ike_sa *sa, struct conn *conn);
 /* Wipes every secret and frees the SA; it must be out of the tables. */
 void ike_sa_free(struct ike_sa *sa);
 /* A fresh non-zero SPI (ours) that no SA in @t uses; 0 or -errno. */

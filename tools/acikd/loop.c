@@ -375,7 +375,8 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 	socket_set_sync(d->socks, cfg, d->kern->req);
 	d->loop.rearm = true;	/* sockets of this batch may be gone */
 	watch_sockets(d);
-	ike_manager_set_config(d->ike, cfg);
+	/* SAs of removed connections get their DELETE (ike.h) */
+	ike_manager_set_config(d->ike, loop_now_ms(), cfg);
 	old = d->cfg;
 	d->cfg = cfg;
 	initiate_new(d, old);
@@ -403,6 +404,33 @@ static int wait_timeout(uint64_t deadline, uint64_t now)
 	return deadline - now > INT_MAX ? INT_MAX : (int)(deadline - now);
 }
 
+/*
+ * Stopping: the DELETE of every established IKE SA goes out, then the
+ * loop runs on (answers, retransmissions) until they are all answered or
+ * SHUTDOWN_GRACE_MS have passed; a second signal ends it at once.
+ * acikd_fini() then flushes actun as before.
+ */
+#define SHUTDOWN_GRACE_MS	1000
+
+static void shutdown_grace(struct acikd *d)
+{
+	uint64_t now = loop_now_ms(), end = now + SHUTDOWN_GRACE_MS;
+	unsigned int left = ike_manager_shutdown(d->ike, now);
+	int timeout;
+
+	d->loop.stop = false;
+	while (left && !d->loop.stop && now < end) {
+		timeout = wait_timeout(ike_manager_tick(d->ike, now), now);
+		if (timeout < 0 || (uint64_t)timeout > end - now)
+			timeout = (int)(end - now);
+		if (loop_wait(&d->loop, timeout))
+			break;
+		now = loop_now_ms();
+		left = ike_manager_shutdown(d->ike, now);
+	}
+	d->loop.stop = true;
+}
+
 int acikd_run(struct acikd *d)
 {
 	uint64_t now;
@@ -420,6 +448,7 @@ int acikd_run(struct acikd *d)
 			return ret;
 		}
 	}
+	shutdown_grace(d);
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "cookie.h"
 #include "ike.h"
 #include "ike_sa.h"
+#include "manager_int.h"
 #include "tasks/child.h"
 #include "tasks/tasks.h"
 
@@ -53,16 +54,7 @@ void ike_manager_free(struct ike_manager *m)
 	free(m);
 }
 
-/*
- * SAs keep pointers to the connections they were negotiated under; the
- * caller keeps an old configuration alive while SAs use it (conn_get and
- * conn_put are not there yet).
- */
-void ike_manager_set_config(struct ike_manager *m,
-			    const struct acikd_config *cfg)
-{
-	m->ctx.cfg = cfg;
-}
+static void run_jobs(struct ike_manager *m, struct ike_sa *sa);
 
 /* Take the SA's Child SAs out of actun, then the SA out of the table. */
 static void delete_sa(struct ike_manager *m, struct ike_sa *sa)
@@ -73,6 +65,26 @@ static void delete_sa(struct ike_manager *m, struct ike_sa *sa)
 			     sa->children[sa->n_children - 1].spi_in);
 	ike_sa_table_remove(&m->table, sa);
 	ike_sa_free(sa);
+}
+
+struct ike_ctx *manager_ctx(struct ike_manager *m)
+{
+	return &m->ctx;
+}
+
+struct ike_sa_table *manager_table(struct ike_manager *m)
+{
+	return &m->table;
+}
+
+void manager_delete_sa(struct ike_manager *m, struct ike_sa *sa)
+{
+	delete_sa(m, sa);
+}
+
+void manager_run_jobs(struct ike_manager *m, struct ike_sa *sa)
+{
+	run_jobs(m, sa);
 }
 
 static struct conn *conn_by_name(const struct acikd_config *cfg,
@@ -200,6 +212,23 @@ static void receive_init(struct ike_manager *m, struct chunk data,
 	respond_init(m, &msg, local, remote, natt);
 }
 
+/* IKE_AUTH succeeded: the SA is up and due for rekeying some time. */
+static void established(struct ike_manager *m, struct ike_sa *sa)
+{
+	ike_sa_table_established(&m->table, sa);
+	sa->established_ms = m->ctx.now_ms;
+	ike_rekey_schedule(sa, &m->ctx);
+}
+
+/* A new IKE SA from a rekey goes into the table, its jobs with it. */
+static void add_rekeyed(struct ike_manager *m, struct ike_sa *n)
+{
+	if (!n)
+		return;
+	ike_sa_table_add(&m->table, n);
+	run_jobs(m, n);
+}
+
 /* Our outstanding request's response: hand it to its task. */
 static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 			     struct enc_message *msg)
@@ -218,19 +247,24 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 	ike_sa_request_done(sa);
 	if (msg->hdr.exchange == IKE_SA_INIT) {
 		err = ike_init_process(sa, &m->ctx, msg);
-		if (!err)
+		if (!err) {
+			sa->initial_contact = manager_first_contact(m, sa);
 			err = ike_auth_start(sa, &m->ctx);
+		}
 		else if (err == IKE_INIT_RETRIED)
 			err = 0;
 	} else if (msg->hdr.exchange == IKE_AUTH) {
 		err = ike_auth_process(sa, &m->ctx, msg);
-		if (!err) {
-			ike_sa_table_established(&m->table, sa);
-			sa->established_ms = m->ctx.now_ms;
-		}
+		if (!err)
+			established(m, sa);
 	} else if (msg->hdr.exchange == INFORMATIONAL) {
 		/* INFO_DELETE_IKE: our DELETE of the SA is answered. */
 		err = info_process(sa, &m->ctx, msg);
+	} else if (msg->hdr.exchange == CREATE_CHILD_SA && sa->nego.ike_spi) {
+		struct ike_sa *n;
+
+		err = ike_rekey_process(sa, &m->ctx, msg, &n);
+		add_rekeyed(m, n);
 	} else if (msg->hdr.exchange == CREATE_CHILD_SA) {
 		err = child_create_process(sa, &m->ctx, msg);
 	} else {
@@ -287,6 +321,27 @@ static void respond_malformed(struct ike_manager *m, struct ike_sa *sa,
 			     enc_buf_chunk(&out));
 }
 
+/*
+ * CREATE_CHILD_SA: a Child SA, or the IKE SA rekeyed (then *@fresh is the
+ * new SA, in the table; its jobs wait until the answer is sent).
+ */
+static int respond_create(struct ike_manager *m, struct ike_sa *sa,
+			  const struct enc_message *msg, struct enc_buf *out,
+			  struct ike_sa **fresh)
+{
+	uint64_t spi = 0;
+	int err;
+
+	if (!ike_rekey_is_request(msg))
+		return child_create_respond(sa, &m->ctx, msg, out);
+	/* No SPI (0) is answered TEMPORARY_FAILURE. */
+	ike_sa_new_spi(&m->table, &m->ctx, &spi);
+	err = ike_rekey_respond(sa, &m->ctx, msg, spi, out, fresh);
+	if (*fresh)
+		ike_sa_table_add(&m->table, *fresh);
+	return err;
+}
+
 /* A request inside the window: decrypt, dispatch, answer. */
 static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 			    struct enc_message *msg,
@@ -296,7 +351,8 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	uint8_t buf[IKE_MSG_MAX];
 	struct enc_buf out = enc_buf_init(buf, sizeof(buf));
 	struct chunk plain = CHUNK_EMPTY;
-	bool auth;
+	struct ike_sa *fresh = NULL;
+	bool auth, contact;
 	int err;
 
 	if (msg->sk < 0)
@@ -320,16 +376,21 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 	else if (msg->hdr.exchange == INFORMATIONAL)
 		err = info_respond(sa, &m->ctx, msg, &out);
 	else if (msg->hdr.exchange == CREATE_CHILD_SA)
-		err = child_create_respond(sa, &m->ctx, msg, &out);
+		err = respond_create(m, sa, msg, &out, &fresh);
 	else
 		err = auth ? ike_auth_respond(sa, &m->ctx, msg, &out) :
 			     respond_other(sa, msg, &out);
+	contact = auth && !err &&
+		  enc_message_notify(msg, NOTIFY_INITIAL_CONTACT) != NULL;
 	chunk_clear(&plain);
 	if (out.len) {
 		sa->expect_req_id++;
 		ike_sa_send_response(sa, &m->ctx, local, remote, natt,
 				     enc_buf_chunk(&out));
 	}
+	/* Requests on a new SA only after the answer that creates it. */
+	if (fresh)
+		run_jobs(m, fresh);
 	/* The peer deleted the IKE SA: it goes once the answer is sent. */
 	if (err == INFO_DELETE_IKE) {
 		delete_sa(m, sa);
@@ -342,8 +403,18 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 		delete_sa(m, sa);
 		return;
 	}
-	ike_sa_table_established(&m->table, sa);
-	sa->established_ms = m->ctx.now_ms;
+	established(m, sa);
+	if (contact)
+		manager_initial_contact(m, sa);
+}
+
+/* Our SPI of the new IKE SA, unique in the table, then the request. */
+static int start_rekey(struct ike_manager *m, struct ike_sa *sa)
+{
+	uint64_t spi;
+	int err = ike_sa_new_spi(&m->table, &m->ctx, &spi);
+
+	return err ? err : ike_rekey_start(sa, &m->ctx, spi);
 }
 
 /* A queued job's request; 0 if one was sent (or nothing was to send). */
@@ -361,6 +432,8 @@ static int start_job(struct ike_manager *m, struct ike_sa *sa,
 		return info_dpd_start(sa, &m->ctx);
 	case IKE_JOB_CREATE_CHILD:
 		return child_create_start(sa, &m->ctx);
+	case IKE_JOB_REKEY_IKE:
+		return start_rekey(m, sa);
 	}
 	return -EINVAL;
 }
@@ -375,9 +448,13 @@ static void run_jobs(struct ike_manager *m, struct ike_sa *sa)
 	struct ike_job j;
 
 	ike_sa_requeue(sa);
-	while (sa->state == IKE_SA_STATE_ESTABLISHED && !sa->out_pending &&
+	while ((sa->state == IKE_SA_STATE_ESTABLISHED ||
+		sa->state == IKE_SA_STATE_REKEYED) && !sa->out_pending &&
 	       !ike_sa_next_job(sa, &j))
-		if (!start_job(m, sa, &j) && sa->out_pending) {
+		/* A rekeyed SA starts nothing but its own DELETE (2.8). */
+		if ((sa->state == IKE_SA_STATE_ESTABLISHED ||
+		     j.kind == IKE_JOB_DELETE_IKE) &&
+		    !start_job(m, sa, &j) && sa->out_pending) {
 			sa->out_job = j;
 			sa->out_is_job = true;
 		}
@@ -474,11 +551,28 @@ static uint64_t dpd_deadline(const struct ike_sa *sa, uint64_t now)
 	return check;
 }
 
+/*
+ * The IKE SA's rekey is due: queue it once (the task sets the next time
+ * if it fails). A rekeyed SA whose DELETE never came goes by itself.
+ * Return: true when the SA is to go.
+ */
+static bool rekey_tick(struct ike_sa *sa, uint64_t now)
+{
+	if (sa->state == IKE_SA_STATE_REKEYED)
+		return !sa->out_pending && now >= sa->rekeyed_ms + IKE_REKEYED_MS;
+	if (sa->state == IKE_SA_STATE_ESTABLISHED && sa->rekey_at_ms &&
+	    now >= sa->rekey_at_ms &&
+	    !ike_sa_queue_job(sa, IKE_JOB_REKEY_IKE, 0))
+		sa->rekey_at_ms = 0;
+	return false;
+}
+
 static void tick_one(void *arg, struct ike_sa *sa)
 {
 	struct ike_manager *m = arg;
 
 	if (ike_sa_retransmit(sa, &m->ctx) || dpd_dead(sa, m->ctx.now_ms) ||
+	    rekey_tick(sa, m->ctx.now_ms) ||
 	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED &&
 	     m->ctx.now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
 		delete_sa(m, sa);
@@ -499,6 +593,9 @@ static void deadline_one(void *arg, struct ike_sa *sa)
 
 	if (dpd && (!t || dpd < t))
 		t = dpd;
+	if (sa->state == IKE_SA_STATE_ESTABLISHED && sa->rekey_at_ms &&
+	    (!t || sa->rekey_at_ms < t))
+		t = sa->rekey_at_ms;
 	if (t && (!d->next || t < d->next))
 		d->next = t;
 }
@@ -613,8 +710,6 @@ struct list_walk {
 static void list_one(void *arg, struct ike_sa *sa)
 {
 	struct list_walk *w = arg;
-	uint32_t rekey = sa->conn && sa->conn->rekey_seconds ?
-			 sa->conn->rekey_seconds : 4 * 3600;
 	struct ike_sa_info info = {
 		.conn = sa->conn ? sa->conn->name : "",
 		.state = ike_sa_state_name(sa->state),
@@ -624,8 +719,7 @@ static void list_one(void *arg, struct ike_sa *sa)
 		.suite = sa->suite,
 		.dh = sa->dh_group,
 		.established_ms = sa->established_ms,
-		.rekey_ms = sa->established_ms ?
-			    sa->established_ms + 1000ULL * rekey : 0,
+		.rekey_ms = sa->rekey_at_ms,
 		.n_child = sa->n_children,
 	};
 

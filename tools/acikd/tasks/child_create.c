@@ -8,7 +8,7 @@
  * before outbound, child_install), then the rekey initiator queues the
  * DELETE of the old pair (2.8). A refused or failed Child SA never takes
  * the IKE SA down. IKE SA rekeying (an SA payload without selectors) is
- * refused with NO_ADDITIONAL_SAS.
+ * ike_rekey.c's; the manager sends it there.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -518,15 +518,17 @@ int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
 	struct ccs_resp *r;
 	int err;
 
-	if (sa->state != IKE_SA_STATE_ESTABLISHED &&
-	    sa->state != IKE_SA_STATE_DELETING)
+	if (sa->state < IKE_SA_STATE_ESTABLISHED)
 		return -EPROTO;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	ccs_init(&r->x);
-	/* Every request is answered (2.1), even on an SA going away. */
-	if (sa->state == IKE_SA_STATE_DELETING)
+	/*
+	 * Every request is answered (2.1), even on an SA going away; and
+	 * none creates a pair on an SA being rekeyed or rekeyed away (2.25).
+	 */
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || sa->nego.ike_spi)
 		refuse(r, NOTIFY_TEMPORARY_FAILURE);
 	if (r->notify || respond_child(sa, c, m, r)) {
 		/* A refusal is a response with the one notify (2.21). */

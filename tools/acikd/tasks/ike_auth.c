@@ -102,6 +102,12 @@ int ike_auth_start(struct ike_sa *sa, const struct ike_ctx *c)
 		p[1].u.id.data = cn->remote_id.data;
 		n++;
 	}
+	/* The peer may drop what it had with us (2.4, manager.c). */
+	if (sa->initial_contact) {
+		memset(&p[n], 0, sizeof(p[n]));
+		p[n].type = IKE_PL_NOTIFY;
+		p[n++].u.notify.type = NOTIFY_INITIAL_CONTACT;
+	}
 	if (!err)
 		err = child_spi(c, &sa->nego.spi_in);
 	if (!err)
@@ -230,7 +236,7 @@ static int responder_authenticate(struct ike_sa *sa, const struct ike_ctx *c,
 				idr ? &idr->u.id : NULL);
 	if (!conn)
 		return -EACCES;
-	sa->conn = conn;
+	ike_sa_set_conn(sa, conn);
 	return verify_auth(sa, m, &idi->u.id);
 }
 

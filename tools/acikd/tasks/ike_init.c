@@ -400,7 +400,7 @@ static int choose(struct ike_sa *sa, const struct ike_ctx *c,
 					     chunk_from(g, 2), out);
 			return err ?: -EAGAIN;
 		}
-		sa->conn = conn;
+		ike_sa_set_conn(sa, conn);
 		sa->suite = ch->suite;
 		sa->dh_group = ch->dh;
 		return 0;

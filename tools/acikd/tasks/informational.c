@@ -145,8 +145,8 @@ int info_respond(struct ike_sa *sa, const struct ike_ctx *c,
 	bool ike;
 	int err;
 
-	if (sa->state != IKE_SA_STATE_ESTABLISHED &&
-	    sa->state != IKE_SA_STATE_DELETING)
+	/* A rekeyed SA answers too: the peer deletes it on it (2.8). */
+	if (sa->state < IKE_SA_STATE_ESTABLISHED)
 		return -EPROTO;
 	err = deletes_check(m, &ike);
 	if (err) {
@@ -186,6 +186,7 @@ int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
 int info_delete_ike_start(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	struct enc_payload d = { .type = IKE_PL_DELETE };
+	enum ike_sa_state was = sa->state;
 	uint8_t msg[IKE_MSG_MAX];
 	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
 	int err;
@@ -201,9 +202,12 @@ int info_delete_ike_start(struct ike_sa *sa, const struct ike_ctx *c)
 	 */
 	sa->state = IKE_SA_STATE_DELETING;
 	err = ike_sa_send_request(sa, c, INFORMATIONAL, enc_buf_chunk(&mb));
-	/* Nothing went out: not stuck DELETING, DPD still watches it. */
+	/*
+	 * Nothing went out: not stuck DELETING; DPD still watches an
+	 * established SA, a rekeyed one goes after IKE_REKEYED_MS.
+	 */
 	if (err)
-		sa->state = IKE_SA_STATE_ESTABLISHED;
+		sa->state = was;
 	return err;
 }
 
@@ -224,6 +228,10 @@ int info_dpd_start(struct ike_sa *sa, const struct ike_ctx *c)
  * not act on (a response cannot ask for anything). Error notifies make
  * no difference either: the pair is gone on our side, and a DELETE of
  * the IKE SA ends it whatever the answer (1.4.1).
+ */
+/*
+ * An SA rekeyed away holds no pairs any more (they moved to the new SA,
+ * ike_rekey.c), so its deletion, either way, removes nothing from actun.
  */
 int info_process(struct ike_sa *sa, const struct ike_ctx *c,
 		 const struct enc_message *resp)

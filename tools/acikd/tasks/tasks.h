@@ -69,6 +69,40 @@ int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
 			 const struct enc_message *req, struct enc_buf *out);
 
 /*
+ * ike_rekey.c: rekeying the IKE SA with CREATE_CHILD_SA (1.3.2, 2.8,
+ * 2.18), both roles. The new SA takes the old one's pairs over (nothing
+ * changes in actun); the old SA becomes IKE_SA_STATE_REKEYED, and the
+ * rekey initiator deletes it (IKE_JOB_DELETE_IKE). The manager allocates
+ * our new SPI (unique in its table) and puts the new SA into the table.
+ */
+
+/* When the SA is due for rekeying: rekey_seconds, up to a tenth early. */
+void ike_rekey_schedule(struct ike_sa *sa, const struct ike_ctx *c);
+/* A CREATE_CHILD_SA request without selectors: it rekeys the IKE SA. */
+bool ike_rekey_is_request(const struct enc_message *m);
+/* Initiator: the request for a new IKE SA whose SPI (ours) is @spi. */
+int ike_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
+		    uint64_t spi);
+/*
+ * Initiator: the response. *@new_sa receives the new SA (not in a table)
+ * when the rekey succeeded; a refusal schedules another try. Return 0
+ * (also when the request went again after INVALID_KE_PAYLOAD).
+ */
+int ike_rekey_process(struct ike_sa *sa, const struct ike_ctx *c,
+		      const struct enc_message *m, struct ike_sa **new_sa);
+/*
+ * Responder: answer the request in @out; *@new_sa receives the new SA
+ * (with our SPI @spi, not in a table) when it was accepted. Refusals:
+ * NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD, INVALID_SYNTAX, and
+ * TEMPORARY_FAILURE while @sa is not established or has a request of
+ * ours outstanding (2.25), or when @spi is 0. Return 0, or -errno when no
+ * response could be built.
+ */
+int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
+		      const struct enc_message *m, uint64_t spi,
+		      struct enc_buf *out, struct ike_sa **new_sa);
+
+/*
  * informational.c: INFORMATIONAL (1.4, 1.5, 3.11): DELETE of Child SA
  * pairs and of the IKE SA, liveness checks (DPD, 2.4). Requests go out
  * as jobs (ike_sa_queue_job()) when the window is free.
