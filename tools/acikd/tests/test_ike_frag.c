@@ -5,8 +5,8 @@
  * forged fragments, bad numbers and totals, a retransmission with more
  * fragments (2.6.1), the memory caps. Then two managers in memory:
  * IKE_AUTH fragmented both ways with a 150-byte fragment size, fragments
- * reordered, duplicated, forged, retransmitted, over the cap, and a peer
- * without fragmentation support.
+ * reordered, duplicated, forged, retransmitted, over the cap, behind a
+ * NAT, in CREATE_CHILD_SA, and a peer without fragmentation support.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -511,6 +511,53 @@ static void test_retransmitted(void **state)
 	te_free(&e);
 }
 
+/* Behind a NAT, on port 4500: the non-ESP marker counts too. */
+static void test_natt(void **state)
+{
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	e.nat = true;
+	e.side[0].conn.fragment_size = 150;
+	e.side[1].conn.fragment_size = 150;
+	start_auth(&e);
+	te_run(&e);
+	assert_up(&e);
+	assert_true(e.side[0].inst[0].encap);
+	assert_true(skf_sent(&e, 0, 0) >= 3);
+	for (unsigned int i = 2; i < e.n_log; i++) {
+		assert_true(e.log[i].natt);
+		assert_true(e.log[i].len <= 150 - 28 - 4);
+	}
+	te_free(&e);
+}
+
+/* Later exchanges too: a second pair over fragmented CREATE_CHILD_SA. */
+static void test_create_child(void **state)
+{
+	unsigned int mark;
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	e.side[0].conn.fragment_size = 150;
+	e.side[1].conn.fragment_size = 150;
+	start_auth(&e);
+	te_run(&e);
+	assert_up(&e);
+	mark = e.n_log;
+	assert_int_equal(ike_manager_child_create(e.side[0].m, e.now, "conn0"),
+			 0);
+	te_run(&e);
+	assert_int_equal(e.side[0].n_inst, 2);
+	assert_int_equal(e.side[1].n_inst, 2);
+	assert_int_equal(e.side[0].inst[1].spi_in, e.side[1].inst[1].spi_out);
+	assert_true(skf_sent(&e, 0, mark) >= 2);
+	assert_true(skf_sent(&e, 1, mark) >= 2);
+	te_free(&e);
+}
+
 /* A peer without RFC 7383: no SKF either way, even at 150 bytes. */
 static void test_not_supported(void **state)
 {
@@ -567,6 +614,8 @@ int main(void)
 		cmocka_unit_test(test_one_way),
 		cmocka_unit_test(test_reordered_duplicated_forged),
 		cmocka_unit_test(test_retransmitted),
+		cmocka_unit_test(test_natt),
+		cmocka_unit_test(test_create_child),
 		cmocka_unit_test(test_not_supported),
 		cmocka_unit_test(test_over_cap),
 	};
