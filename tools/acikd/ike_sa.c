@@ -105,7 +105,8 @@ void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
 		t->by_spii[b] = sa;
 	}
 	t->count++;
-	if (sa->state != IKE_SA_STATE_ESTABLISHED)
+	/* As in ike_sa_table_remove(): a rekey's new SA is never half-open. */
+	if (sa->state < IKE_SA_STATE_ESTABLISHED)
 		t->half_open++;
 	sa->frag_pool = &t->frag;
 }
@@ -161,6 +162,12 @@ struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t,
 	    sa->spi_r && sa->spi_r != h->spi_r)
 		return NULL;
 	return sa;
+}
+
+struct ike_sa *ike_sa_table_find_spi(const struct ike_sa_table *t,
+				     uint64_t spi)
+{
+	return spi ? find_spi(t, spi) : NULL;
 }
 
 struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,

@@ -113,9 +113,12 @@ struct ike_child_nego {
 	/*
 	 * IKE SA rekey (tasks/ike_rekey.c): our SPI of the new IKE SA while
 	 * our rekey request is outstanding, else 0. Its nonce and key pair
-	 * are @ni and @dh above.
+	 * are @ni and @dh above. If the peer rekeyed the IKE SA meanwhile
+	 * (2.8.2), @collide_ike_spi is our SPI of the SA it created and
+	 * @collide_nonce the lower nonce of its exchange.
 	 */
 	uint64_t ike_spi;
+	uint64_t collide_ike_spi;
 };
 
 /* Work that needs the request window; queued with ike_sa_queue_job(). */
@@ -233,6 +236,9 @@ void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa);
 void ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa);
 struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t,
 				 const struct enc_header *h);
+/* The SA whose SPI (ours) is @spi, or NULL. */
+struct ike_sa *ike_sa_table_find_spi(const struct ike_sa_table *t,
+				     uint64_t spi);
 struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
 				      uint64_t spi_i,
 				      const struct sockaddr_in *remote);

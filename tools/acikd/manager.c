@@ -220,6 +220,16 @@ static void established(struct ike_manager *m, struct ike_sa *sa)
 	ike_rekey_schedule(sa, &m->ctx);
 }
 
+/* The SA of the peer's rekey that crossed ours on @sa, still held back. */
+static struct ike_sa *collided(struct ike_manager *m, const struct ike_sa *sa)
+{
+	struct ike_sa *b = ike_sa_table_find_spi(&m->table,
+						 sa->nego.collide_ike_spi);
+
+	return b && b->state == IKE_SA_STATE_REKEYED && !b->initiator ?
+	       b : NULL;
+}
+
 /* A new IKE SA from a rekey goes into the table, its jobs with it. */
 static void add_rekeyed(struct ike_manager *m, struct ike_sa *n)
 {
@@ -261,10 +271,12 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 		/* INFO_DELETE_IKE: our DELETE of the SA is answered. */
 		err = info_process(sa, &m->ctx, msg);
 	} else if (msg->hdr.exchange == CREATE_CHILD_SA && sa->nego.ike_spi) {
-		struct ike_sa *n;
+		struct ike_sa *b = collided(m, sa), *n;
 
-		err = ike_rekey_process(sa, &m->ctx, msg, &n);
+		err = ike_rekey_process(sa, &m->ctx, msg, b, &n);
 		add_rekeyed(m, n);
+		if (b)
+			run_jobs(m, b);
 	} else if (msg->hdr.exchange == CREATE_CHILD_SA) {
 		err = child_create_process(sa, &m->ctx, msg);
 	} else {
@@ -393,7 +405,14 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 		run_jobs(m, fresh);
 	/* The peer deleted the IKE SA: it goes once the answer is sent. */
 	if (err == INFO_DELETE_IKE) {
+		struct ike_sa *b = collided(m, sa);
+
+		/* Its own rekey of the SA stands: the pairs move (2.25). */
+		if (b)
+			ike_rekey_peer_won(b, sa, &m->ctx);
 		delete_sa(m, sa);
+		if (b)
+			run_jobs(m, b);
 		return;
 	}
 	if (!auth)

@@ -13,10 +13,15 @@
  * pairs left to remove; the responder marks the old SA REKEYED, starts
  * nothing more on it and lets it go with the DELETE (or IKE_REKEYED_MS).
  *
- * Simultaneous IKE SA rekeys (2.8.2) are not resolved the RFC's way: a
- * responder with a request of its own outstanding (an IKE SA rekey among
- * them) answers TEMPORARY_FAILURE, and both ends try again after a random
- * delay (IKE_REKEY_RETRY_MS).
+ * Simultaneous IKE SA rekeys (2.8.2): both exchanges complete. The SA
+ * the peer's exchange created waits (REKEYED, no pairs) until ours is
+ * answered; then the SA whose exchange has the lowest of the four nonces
+ * is redundant and deleted by its initiator, the other one takes the
+ * pairs over, and the initiator of that one deletes the old SA. If our
+ * exchange fails, or the peer deletes the old SA first, the peer's SA
+ * wins. A responder with a Child SA exchange of its own outstanding
+ * answers TEMPORARY_FAILURE (2.25): the pair's answer would come on the
+ * old SA after the pairs moved.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -128,6 +133,28 @@ static void rk_reset(struct ike_sa *sa)
 	sa->nego.ike_spi = 0;
 }
 
+/* No rekey by the peer crossed ours (yet). */
+static void collide_reset(struct ike_sa *sa)
+{
+	sa->nego.collide_ike_spi = 0;
+	chunk_free(&sa->nego.collide_nonce);
+}
+
+/* Octet by octet; a nonce that is a prefix of the other is lower (2.8.2). */
+static int nonce_cmp(struct chunk a, struct chunk b)
+{
+	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+
+	if (c)
+		return c;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
+static struct chunk nonce_min(struct chunk a, struct chunk b)
+{
+	return nonce_cmp(a, b) <= 0 ? a : b;
+}
+
 /* @p (built without SPIs) again, with @spi in every proposal (3.3.1). */
 static int set_spi(struct enc_payload *p, const uint8_t spi[IKE_SPI_LEN],
 		   struct enc_buf *scratch)
@@ -235,6 +262,7 @@ int ike_rekey_start(struct ike_sa *sa, const struct ike_ctx *c, uint64_t spi)
 
 	/* The group in use: the peer accepted it once already. */
 	sa->nego.retried = false;
+	collide_reset(sa);
 	err = send_request(sa, c, spi, sa->dh_group);
 	if (err)
 		schedule_retry(sa, c);
@@ -342,6 +370,24 @@ static void take_over(struct ike_sa *sa, struct ike_sa *old,
 	old->rekey_at_ms = 0;
 }
 
+/* The peer's SA of a collision wins: it is up, and the pairs go to it. */
+void ike_rekey_peer_won(struct ike_sa *peers, struct ike_sa *old,
+			const struct ike_ctx *c)
+{
+	peers->state = IKE_SA_STATE_ESTABLISHED;
+	peers->established_ms = c->now_ms;
+	ike_rekey_schedule(peers, c);
+	take_over(peers, old, c);
+	collide_reset(old);
+}
+
+/* Whether our new SA @sa lost a collision (2.8.2) to the peer's. */
+static bool lost(const struct ike_sa *sa, const struct ike_sa *old)
+{
+	return nonce_cmp(nonce_min(sa->ni, sa->nr),
+			 old->nego.collide_nonce) < 0;
+}
+
 /* Initiator: the new SA from a response without errors. */
 static int from_response(struct ike_sa *sa, const struct ike_ctx *c,
 			 const struct enc_message *m, struct ike_sa **out)
@@ -390,7 +436,8 @@ static bool has_error(const struct enc_message *m)
 }
 
 int ike_rekey_process(struct ike_sa *sa, const struct ike_ctx *c,
-		      const struct enc_message *m, struct ike_sa **new_sa)
+		      const struct enc_message *m, struct ike_sa *collided,
+		      struct ike_sa **new_sa)
 {
 	const struct enc_payload *ike =
 		enc_message_notify(m, NOTIFY_INVALID_KE_PAYLOAD);
@@ -398,15 +445,25 @@ int ike_rekey_process(struct ike_sa *sa, const struct ike_ctx *c,
 	*new_sa = NULL;
 	if (ike && !retry_ke(sa, c, ike))
 		return 0;	/* sent again: keep the exchange's state */
-	/* A refusal or an unusable answer: the old SA stays, for now. */
 	if (has_error(m) || from_response(sa, c, m, new_sa)) {
-		schedule_retry(sa, c);
+		/* Refused or unusable: the peer's rekey, if any, stands. */
+		if (collided)
+			ike_rekey_peer_won(collided, sa, c);
+		else
+			schedule_retry(sa, c);
+	} else if (collided && lost(*new_sa, sa)) {
+		/* Ours is redundant: we delete it, the peer the old SA. */
+		ike_rekey_peer_won(collided, sa, c);
+		(*new_sa)->rekey_at_ms = 0;
+		ike_sa_queue_job(*new_sa, IKE_JOB_DELETE_IKE, 0);
 	} else {
+		/* A collided SA of the peer's stays REKEYED: it deletes it. */
 		take_over(*new_sa, sa, c);
 		/* The rekey initiator deletes the old SA (2.8). */
 		ike_sa_queue_job(sa, IKE_JOB_DELETE_IKE, 0);
 	}
 	rk_reset(sa);
+	collide_reset(sa);
 	return 0;
 }
 
@@ -489,13 +546,33 @@ static int respond_rekey(struct ike_sa *sa, const struct ike_ctx *c,
 }
 
 /*
- * 2.25: no rekey of an SA that is going or being rekeyed, nor while a
- * request of ours is outstanding on it: its answer would come on the old
- * SA after the pairs moved (and two rekeys at once are not resolved).
+ * 2.25: no rekey of an SA that is going or rekeyed, nor while a Child SA
+ * exchange of ours is outstanding on it: its answer would come on the
+ * old SA after the pairs moved. Our own IKE SA rekey is a collision
+ * (2.8.2); an INFORMATIONAL request is answered on the old SA.
  */
 static bool busy(const struct ike_sa *sa)
 {
-	return sa->state != IKE_SA_STATE_ESTABLISHED || sa->out_pending;
+	return sa->state != IKE_SA_STATE_ESTABLISHED ||
+	       (sa->out_pending && sa->out_exchange == CREATE_CHILD_SA &&
+		!sa->nego.ike_spi);
+}
+
+/*
+ * The peer rekeyed while our rekey is outstanding (2.8.2): its SA waits,
+ * REKEYED and without pairs, until our answer decides which one stays.
+ */
+static void hold(struct ike_sa *old, struct ike_sa *peers,
+		 const struct ike_ctx *c)
+{
+	struct chunk low = nonce_min(peers->ni, peers->nr);
+
+	collide_reset(old);
+	if (!chunk_dup(&old->nego.collide_nonce, low.ptr, low.len))
+		old->nego.collide_ike_spi = peers->spi_r;
+	peers->state = IKE_SA_STATE_REKEYED;
+	peers->rekeyed_ms = c->now_ms;
+	peers->rekey_at_ms = 0;
 }
 
 int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
@@ -523,7 +600,10 @@ int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
 	err = ike_sa_build(sa, CREATE_CHILD_SA, true, m->hdr.message_id,
 			   r.x->p, r.x->n, true, out);
 	if (!err && r.sa && !r.notify) {
-		take_over(r.sa, sa, c);
+		if (sa->nego.ike_spi)
+			hold(sa, r.sa, c);
+		else
+			take_over(r.sa, sa, c);
 		*new_sa = r.sa;
 		r.sa = NULL;
 	}

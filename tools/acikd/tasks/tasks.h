@@ -85,18 +85,30 @@ int ike_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
 		    uint64_t spi);
 /*
  * Initiator: the response. *@new_sa receives the new SA (not in a table)
- * when the rekey succeeded; a refusal schedules another try. Return 0
- * (also when the request went again after INVALID_KE_PAYLOAD).
+ * when the exchange succeeded; a refusal schedules another try. @collided
+ * is the SA of the peer's simultaneous rekey (sa->nego.collide_ike_spi,
+ * found in the table), or NULL: the one with the lowest nonce goes (its
+ * DELETE is queued on *@new_sa if that is ours). Return 0 (also when the
+ * request went again after INVALID_KE_PAYLOAD).
  */
 int ike_rekey_process(struct ike_sa *sa, const struct ike_ctx *c,
-		      const struct enc_message *m, struct ike_sa **new_sa);
+		      const struct enc_message *m, struct ike_sa *collided,
+		      struct ike_sa **new_sa);
+/*
+ * The peer deleted @old while our rekey was outstanding, after it had
+ * rekeyed it too: its SA @peers takes the pairs over (2.8.2, 2.25).
+ */
+void ike_rekey_peer_won(struct ike_sa *peers, struct ike_sa *old,
+			const struct ike_ctx *c);
 /*
  * Responder: answer the request in @out; *@new_sa receives the new SA
  * (with our SPI @spi, not in a table) when it was accepted. Refusals:
  * NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD, INVALID_SYNTAX, and
- * TEMPORARY_FAILURE while @sa is not established or has a request of
- * ours outstanding (2.25), or when @spi is 0. Return 0, or -errno when no
- * response could be built.
+ * TEMPORARY_FAILURE while @sa is not established or has a Child SA
+ * exchange of ours outstanding (2.25), or when @spi is 0. While our own
+ * rekey is outstanding the new SA is held back (REKEYED, no pairs) for
+ * ike_rekey_process() to decide. Return 0, or -errno when no response
+ * could be built.
  */
 int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
 		      const struct enc_message *m, uint64_t spi,

@@ -288,15 +288,65 @@ static void test_rekey_forged_replayed(void **state)
 	env_free(e);
 }
 
+/* After a collision: one SA on both sides, new, with the untouched pair. */
+static void assert_resolved(struct te_env *e, const struct ike_sa_info *old)
+{
+	assert_same_sa(e, 1);
+	assert_true(only_sa(e, 0).spi_i != old->spi_i);
+	assert_true(only_sa(e, 0).spi_r != old->spi_r);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(e->side[i].n_inst, 1);
+		assert_int_equal(e->side[i].n_remove, 0);
+	}
+}
+
 /*
- * Both sides rekey at once: each refuses the other's request with
- * TEMPORARY_FAILURE (a request of its own is outstanding); each tries
- * again at a random time, and the first to do so rekeys.
+ * Both sides rekey at once and both see it (2.8.2): both exchanges
+ * complete, the SA with the lowest nonce is deleted by its initiator,
+ * the old one by the other side; the pair ends up on the survivor.
  */
-static void test_rekey_both_at_once(void **state)
+static void test_rekey_collision(void **state)
+{
+	(void)state;
+	for (int run = 0; run < 8; run++) {
+		struct te_env *e = env_new();
+		struct ike_sa_info old;
+
+		e->side[0].conn.rekey_seconds = 100;
+		e->side[1].conn.rekey_seconds = 100;
+		handshake(e);
+		old = only_sa(e, 0);
+		e->now = 100000;
+		tick(e, 0);
+		tick(e, 1);
+		te_run(e);
+		assert_int_equal(count_req(e, 0, CREATE_CHILD_SA), 1);
+		assert_int_equal(count_req(e, 1, CREATE_CHILD_SA), 1);
+		/* One DELETE each: the redundant SA, and the old one. */
+		assert_int_equal(count_req(e, 0, INFORMATIONAL), 1);
+		assert_int_equal(count_req(e, 1, INFORMATIONAL), 1);
+		assert_int_equal(e->n_log, 8);
+		assert_resolved(e, &old);
+		/* The survivor works: a Child SA rekey on it. */
+		ike_manager_child_expired(e->side[1].m, e->now, NULL,
+					  e->side[1].inst[0].spi_in, false);
+		te_run(e);
+		assert_pair(e, 1, 1);
+		assert_same_sa(e, 1);
+		env_free(e);
+	}
+}
+
+/*
+ * Side 1 sees the collision, side 0 does not (its answer came before
+ * side 1's request): side 0 deletes the old SA, so side 1's held SA (side
+ * 0's) takes the pair over; side 1's own request dies with the old SA.
+ */
+static void test_rekey_collision_one_sided(void **state)
 {
 	struct te_env *e = env_new();
 	struct ike_sa_info old;
+	struct te_pkt a, b;
 
 	(void)state;
 	e->side[0].conn.rekey_seconds = 100;
@@ -306,21 +356,19 @@ static void test_rekey_both_at_once(void **state)
 	e->now = 100000;
 	tick(e, 0);
 	tick(e, 1);
+	a = te_take(e);
+	b = te_take(e);
+	assert_int_equal(a.from, 0);
+	te_inject(e, 1, a);
 	te_run(e);
-	assert_int_equal(e->n_log, 4);
-	assert_int_equal(count_req(e, 0, CREATE_CHILD_SA), 1);
-	assert_int_equal(count_req(e, 1, CREATE_CHILD_SA), 1);
-	assert_true(only_sa(e, 0).spi_i == old.spi_i);
-	for (; e->now < 170000; e->now += 1000) {
-		e->n_log = 0;
-		tick(e, 0);
-		te_run(e);
-		tick(e, 1);
-		te_run(e);
-	}
-	assert_same_sa(e, 1);
-	assert_true(only_sa(e, 0).spi_i != old.spi_i);
-	assert_int_equal(e->side[0].n_remove + e->side[1].n_remove, 0);
+	te_inject(e, 0, b);
+	te_run(e);
+	assert_resolved(e, &old);
+	/* Side 1's request is not retransmitted: the old SA is gone. */
+	e->n_log = 0;
+	e->now += 1000;
+	tick(e, 1);
+	assert_int_equal(e->n_log, 0);
 	env_free(e);
 }
 
@@ -510,11 +558,25 @@ static void test_rekey_malformed(void **state)
 				 bad[i].notify);
 		assert_untouched(&w, fresh);
 	}
-	/* Busy with a request of its own, or going: TEMPORARY_FAILURE. */
+	/* A Child SA exchange of its own, or going: TEMPORARY_FAILURE. */
 	w.sa[1]->out_pending = true;
+	w.sa[1]->out_exchange = CREATE_CHILD_SA;
 	assert_int_equal(wb_rekey(&w, &good, &fresh), NOTIFY_TEMPORARY_FAILURE);
 	assert_untouched(&w, fresh);
-	w.sa[1]->out_pending = false;
+	/* Its own IKE SA rekey: accepted, the new SA held back (2.8.2). */
+	w.sa[1]->nego.ike_spi = 0x77;
+	assert_int_equal(wb_rekey(&w, &good, &fresh), 0);
+	assert_non_null(fresh);
+	assert_int_equal(fresh->state, IKE_SA_STATE_REKEYED);
+	assert_int_equal(fresh->n_children, 0);
+	assert_int_equal(w.sa[1]->n_children, 2);
+	assert_int_equal(w.sa[1]->state, IKE_SA_STATE_ESTABLISHED);
+	assert_int_equal(w.sa[1]->nego.collide_ike_spi, fresh->spi_r);
+	assert_int_equal(w.sa[1]->nego.collide_nonce.len, 32);
+	ike_sa_free(fresh);
+	w.sa[1]->nego.ike_spi = 0;
+	/* A liveness check of its own does not stand in the way. */
+	w.sa[1]->out_exchange = INFORMATIONAL;
 	w.sa[1]->state = IKE_SA_STATE_DELETING;
 	assert_int_equal(wb_rekey(&w, &good, &fresh), NOTIFY_TEMPORARY_FAILURE);
 	assert_null(fresh);
@@ -697,7 +759,8 @@ int main(void)
 		cmocka_unit_test(test_rekey_invalid_ke),
 		cmocka_unit_test(test_rekey_refused_retry),
 		cmocka_unit_test(test_rekey_forged_replayed),
-		cmocka_unit_test(test_rekey_both_at_once),
+		cmocka_unit_test(test_rekey_collision),
+		cmocka_unit_test(test_rekey_collision_one_sided),
 		cmocka_unit_test(test_child_during_rekey),
 		cmocka_unit_test(test_rekey_malformed),
 		cmocka_unit_test(test_initial_contact),
