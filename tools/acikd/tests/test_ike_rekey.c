@@ -670,6 +670,45 @@ static void test_initial_contact(void **state)
 	env_free(e);
 }
 
+/* Side 0 restarts (a new manager) and connects again. */
+static void restart(struct te_env *e)
+{
+	ike_manager_free(e->side[0].m);
+	e->side[0].m = ike_manager_new(&e->side[0].cfg, &ic_ops, &e->side[0]);
+	assert_non_null(e->side[0].m);
+	assert_int_equal(ike_manager_initiate(e->side[0].m, e->now, "conn0"), 0);
+	te_run(e);
+}
+
+/*
+ * An address identity names the address: INITIAL_CONTACT from the same
+ * ID_IPV4_ADDR at another address (here through a NAT) leaves the SA of
+ * the first address alone.
+ */
+static void test_initial_contact_other_address(void **state)
+{
+	struct te_env *e = env_new();
+	struct te_count c;
+
+	(void)state;
+	te_id(&e->side[0].conn.local_id, IKE_ID_IPV4_ADDR, "10.0.0.1");
+	te_id(&e->side[1].conn.remote_id, IKE_ID_IPV4_ADDR, "10.0.0.1");
+	ic_start(e);
+	/* From the same address: the first SA goes. */
+	restart(e);
+	c = te_list(e, 1);
+	assert_int_equal(c.established, 1);
+	assert_int_equal(e->side[1].n_remove, 1);
+	/* From another one: the SA stays. */
+	e->nat = true;
+	restart(e);
+	c = te_list(e, 1);
+	assert_int_equal(c.established, 2);
+	assert_int_equal(c.children, 2);
+	assert_int_equal(e->side[1].n_remove, 1);
+	env_free(e);
+}
+
 /* A second IKE SA from a peer that has one already: both stay. */
 static void test_no_initial_contact(void **state)
 {
@@ -690,6 +729,37 @@ static void test_no_initial_contact(void **state)
 }
 
 /* ---- reload and shutdown --------------------------------------------- */
+
+/* Established, rekeyed and deleting SAs are not half-open. */
+static void test_table_half_open(void **state)
+{
+	struct ike_sa_table *t = calloc(1, sizeof(*t));
+	struct sockaddr_in a = te_addr("10.0.0.1", 500);
+	enum ike_sa_state st[] = { IKE_SA_STATE_INIT, IKE_SA_STATE_ESTABLISHED,
+				   IKE_SA_STATE_REKEYED,
+				   IKE_SA_STATE_DELETING };
+	struct ike_sa *sa[4];
+
+	(void)state;
+	assert_non_null(t);
+	for (int i = 0; i < 4; i++) {
+		sa[i] = ike_sa_new(true, NULL, &a, &a, 0);
+		assert_non_null(sa[i]);
+		sa[i]->spi_i = 0x1000 + (uint64_t)i;
+		sa[i]->state = st[i];
+		ike_sa_table_add(t, sa[i]);
+	}
+	assert_int_equal(t->count, 4);
+	assert_int_equal(t->half_open, 1);
+	assert_ptr_equal(ike_sa_table_find_spi(t, 0x1002), sa[2]);
+	assert_null(ike_sa_table_find_spi(t, 0));
+	for (int i = 0; i < 4; i++) {
+		ike_sa_table_remove(t, sa[i]);
+		ike_sa_free(sa[i]);
+	}
+	assert_int_equal(t->count + t->half_open, 0);
+	free(t);
+}
 
 /* A reload without the connection deletes its IKE SA (DELETE sent). */
 static void test_reload_removes_conn(void **state)
@@ -764,7 +834,9 @@ int main(void)
 		cmocka_unit_test(test_child_during_rekey),
 		cmocka_unit_test(test_rekey_malformed),
 		cmocka_unit_test(test_initial_contact),
+		cmocka_unit_test(test_initial_contact_other_address),
 		cmocka_unit_test(test_no_initial_contact),
+		cmocka_unit_test(test_table_half_open),
 		cmocka_unit_test(test_reload_removes_conn),
 		cmocka_unit_test(test_shutdown),
 	};
