@@ -15,7 +15,7 @@
 # SAs on both sides count it); swanctl --terminate gets its answer.
 # A wrong PSK and an unknown identity fail strongSwan's initiate and leave
 # acikd nothing (no IKE SA, nothing in actun).
-# timeout: 300
+# timeout: 420
 source "$(dirname "$0")/lib/common.sh"
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
@@ -82,7 +82,10 @@ PSK="actun strongSwan interop pass phrase"
 # the NAT), customer LAN, strongSwan's IKE
 # proposal, its ESP proposal, its identity (the one acikd expects), what
 # "acctl ike show" must say (encr keybits integ prf dh), what actun's SAs
-# must say (enc auth).
+# must say (enc auth), and for c10 that strongSwan starts on port 4500 with
+# UDP encapsulation (NAT-T peers do, say the seeds). c9 offers an
+# unsupported proposal first and its KE in a group acikd does not take
+# (INVALID_KE_PAYLOAD, then strongSwan retries), and ESN or no ESN.
 CASES=(
 	"c1 198.51.100.11 198.51.100.11 10.2.1 aes128gcm16-prfsha256-ecp384 aes128gcm16
 	 tun1.acct1.ipsec.example.com
@@ -108,6 +111,12 @@ CASES=(
 	"c8 198.51.100.18 198.51.100.18 10.2.8 aes128gcm16-prfsha256-modp2048 aes128-sha256-modp2048
 	 fqdn:tun8.acct2.ipsec.example.com
 	 aes-gcm-16:128:none:hmac-sha2-256:14 cbc-aes-128:hmac-sha256"
+	"c9 198.51.100.19 198.51.100.19 10.2.9 aes128-sha1-modp1024,aes256gcm16-prfsha256-curve25519-ecp384
+	 aes128gcm16-esn-noesn tun9.acct2.ipsec.example.com
+	 aes-gcm-16:256:none:hmac-sha2-256:20 gcm-aes-128:null"
+	"c10 198.51.100.20 198.51.100.20 10.2.10 aes256gcm16-prfsha384-ecp384 aes256gcm16
+	 ipsec@tun10.acct2.ipsec.example.com
+	 aes-gcm-16:256:none:hmac-sha2-384:20 gcm-aes-256:null encap4500"
 	"n1 198.51.100.40 192.0.2.254 10.2.40 aes256gcm16-prfsha256-ecp384 aes256gcm16
 	 tun40.acct3.ipsec.example.com
 	 aes-gcm-16:256:none:hmac-sha2-256:20 gcm-aes-256:null"
@@ -139,10 +148,13 @@ EOC
 
 # strongSwan: the same connections from the customer's side; "wrongpsk" and
 # "unknownid" come from bad's address.
-sw_conn() {	# NAME ADDR LAN IKE ESP ID
+sw_conn() {	# NAME ADDR LAN IKE ESP ID [encap4500]
 	cat <<EOC
     $1 {
-        version = 2
+        version = 2${7:+
+        local_port = 4500
+        remote_port = 4500
+        encap = yes}
         local_addrs = $2
         remote_addrs = 192.0.2.1
         proposals = $4
@@ -169,8 +181,8 @@ EOC
 {
 	echo "connections {"
 	for c in "${CASES[@]}"; do
-		read -r name addr public lan ike esp id _ <<<"${c//$'\n'/ }"
-		sw_conn "$name" "$addr" "$lan" "$ike" "$esp" "$id"
+		read -r name addr public lan ike esp id _ _ extra <<<"${c//$'\n'/ }"
+		sw_conn "$name" "$addr" "$lan" "$ike" "$esp" "$id" $extra
 	done
 	sw_conn wrongpsk 198.51.100.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 keyid:acct9_bad
 	sw_conn unknownid 198.51.100.30 10.2.30 aes256gcm16-prfsha256-ecp384 aes256gcm16 \
@@ -301,13 +313,17 @@ nat_port() {
 
 failed_before=0
 for c in "${CASES[@]}"; do
-	read -r name addr public lan ike esp id ikeexp saexp <<<"${c//$'\n'/ }"
+	read -r name addr public lan ike esp id ikeexp saexp extra <<<"${c//$'\n'/ }"
 	behind=
 	[[ $public != "$addr" ]] && behind=", behind the NAT"
 	echo "# $name: IKE $ike, ESP $esp, identity $id$behind"
 	check "$name: strongSwan initiates" sw --initiate --child "$name" --timeout 30
 	check "$name: acikd has it established, with the Child SA pair in actun" established "$name"
+	[[ $name == c9 ]] &&
+		check "$name: acikd asked for ECP-384 (INVALID_KE_PAYLOAD), strongSwan retried" \
+			grep -q "peer didn't accept DH group MODP_1024, it requested ECP_384" "$T/charon.log"
 	port=500 encap=null
+	[[ $extra == encap4500 ]] && port=4500 encap="udp 4500 4500"
 	if [[ $public != "$addr" ]]; then
 		port=$(nat_port)
 		encap="udp 4500 $port"
@@ -328,7 +344,7 @@ for c in "${CASES[@]}"; do
 			jq -r 'sort_by(.dir) | map("\(.dir) \(.spi) \(.enc) \(.auth // "null")" +
 				(if .dir == "out" then " \(.encap // "null")" +
 					(if .encap then " \(.sport) \(.dport)" else "" end) else "" end)) | join("|")')"
-	if [[ $public != "$addr" ]]; then
+	if [[ $encap != null ]]; then
 		check "$name: strongSwan's xfrm states are UDP-encapsulated" \
 			grep -q 'encap type espinudp sport 4500 dport 4500' \
 			<<<"$(ip -n cust xfrm state list src "$addr" dst 192.0.2.1)"
