@@ -215,6 +215,14 @@ wait "$CUST_PID"
 check_eq "it exited 0" 0 $?
 check_eq "and removed its SAs and routes" "0 0" \
 	"$(acctl -n cust -j sa show | jq length) $(acctl -n cust -j route show dev ac0 | jq length)"
+# its DELETE on the way out reached the edge (acikd(8) SIGNALS)
+told=
+for i in $(seq 20); do
+	[[ $(acctl -n edge -j ike show | jq length) == 0 ]] && told=yes && break
+	sleep 0.1
+done
+check_eq "the edge was told: its IKE SA, SAs and routes are gone" "yes 0 0" \
+	"$told $(acctl -n edge -j sa show | jq length) $(acctl -n edge -j route show dev ac0 | jq length)"
 check "SIGTERM stops the responder" kill -TERM "$EDGE_PID"
 for i in $(seq 50); do kill -0 "$EDGE_PID" 2>/dev/null || break; sleep 0.1; done
 check_fails "it is gone" kill -0 "$EDGE_PID"
