@@ -123,8 +123,17 @@ static int dh_check_encoding(const struct dh_group_info *g, struct chunk v)
 /*
  * An EVP_PKEY from a public value in IKE's encoding and, if @priv is not
  * empty, a private value. A public value that OpenSSL refuses to import
- * or to validate is a point not on the curve or, for MODP, an element
- * outside the prime-order subgroup: DH_ERR_GROUP.
+ * or to validate is a point not on the curve: DH_ERR_GROUP.
+ *
+ * The validation is OpenSSL's "quick" check, as RFC 6989 asks for these
+ * groups: ECP-384 has cofactor 1, so a point on the curve (other than
+ * infinity) is in the prime-order group and the full check's
+ * multiplication by the order proves nothing more; the MODP groups have
+ * safe primes, whose only small subgroup is {1, p-1}, which the range
+ * check (dh_check_encoding) already refuses, so the full check's y^q mod p
+ * (a full-length exponentiation, several times a whole key exchange with
+ * OpenSSL's short exponents) is not needed either (RFC 6989 2.2). Keys
+ * are ephemeral: nothing of a private value can accumulate.
  */
 static int dh_pkey_from(const struct dh_group_info *g, struct chunk pub,
 			struct chunk priv, EVP_PKEY **pkey)
@@ -171,7 +180,7 @@ static int dh_pkey_from(const struct dh_group_info *g, struct chunk pub,
 		err = -ENOMEM;
 		goto out;
 	}
-	if (EVP_PKEY_public_check(ctx) <= 0)
+	if (EVP_PKEY_public_check_quick(ctx) <= 0)
 		goto out;
 	err = -EINVAL;
 	if (priv.len && EVP_PKEY_pairwise_check(ctx) <= 0)
@@ -334,7 +343,8 @@ int dh_compute_shared(const struct dh_key *key, struct chunk peer,
 	/* MODP: keep the leading zeros (RFC 7296 2.14); ECDH always does. */
 	if (EVP_PKEY_derive_init(ctx) <= 0 ||
 	    (!g->ecp && EVP_PKEY_CTX_set_dh_pad(ctx, 1) <= 0) ||
-	    EVP_PKEY_derive_set_peer(ctx, peer_key) <= 0 ||
+	    /* validated above: not a second time */
+	    EVP_PKEY_derive_set_peer_ex(ctx, peer_key, 0) <= 0 ||
 	    EVP_PKEY_derive(ctx, secret->ptr, &len) <= 0 ||
 	    len != g->field)
 		goto out;

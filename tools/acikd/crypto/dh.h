@@ -27,9 +27,9 @@ enum ike_dh_group {
 #define DH_ERR_LENGTH	(-EMSGSIZE)	/* not the group's length */
 #define DH_ERR_ZERO	(-EDOM)		/* all zero */
 #define DH_ERR_RANGE	(-ERANGE)	/* MODP: not in [2, p-2]; ECP: x or y >= p */
-#define DH_ERR_GROUP	(-EILSEQ)	/* ECP: the point is not on the curve;
-					 * MODP: not in the prime-order
-					 * subgroup (OpenSSL's y^q = 1 check) */
+#define DH_ERR_GROUP	(-EILSEQ)	/* ECP: the point is not on the curve
+					 * (MODP: the safe primes need only
+					 * the range check, RFC 6989 2.2) */
 
 /* A key pair of one group; the private key is wiped when it is freed. */
 struct dh_key;
