@@ -1,0 +1,155 @@
+#!/bin/bash
+# acikd rekeying, INITIAL_CONTACT and DELETE between two daemons in two
+# namespaces (tools/acikd/tasks/ike_rekey.c, manager_sa.c): the customer
+# end rekeys every 20 s, so its IKE SA (new SPIs on both ends, the Child
+# SA moved, not reinstalled) and its Child SAs (actun's soft expiry) are
+# rekeyed twice while a ping keeps going through the tunnel; then the
+# customer's acikd dies without a word and starts again: its IKE_AUTH
+# says INITIAL_CONTACT and the edge drops the old IKE SA and pair, the
+# routes staying; then a reload of the edge without the connection
+# deletes its IKE SA on both ends.
+# timeout: 200
+source "$(dirname "$0")/lib/common.sh"
+
+ACIKD=$ACTUN_REPO/tools/acikd/acikd
+
+begin "acikd: IKE and Child SA rekeying, INITIAL_CONTACT, DELETE on reload"
+ensure_module
+if [[ ! -x $ACIKD ]]; then
+	check "acikd is built" false
+	finish
+	exit
+fi
+ns_add edge
+ns_add cust
+ip link add ve netns edge type veth peer name vc netns cust
+ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
+ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
+for n in edge cust; do
+	ip -n $n link add ac0 type actun && ip -n $n link set ac0 up
+done
+ip -n edge addr add 10.1.0.1/24 dev lo
+ip -n cust addr add 10.2.0.1/24 dev lo
+ip -n edge route add 10.2.0.0/24 dev ac0
+ip -n cust route add 10.1.0.0/24 dev ac0
+run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.2
+run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 192.0.2.2 remote 192.0.2.1
+
+conf() {	# NAME LOCAL REMOTE LOCAL_TS REMOTE_TS TUNNEL REKEY [initiate]
+	cat <<EOC
+connections {
+    $1 {
+        local_addrs = $2
+        remote_addrs = $3
+        local { id = $2 }
+        remote { id = $3 }
+        psk = "acikd selftest pass phrase"
+        proposals = aes256gcm16-prfsha256-ecp384
+        esp_proposals = aes256gcm16
+        local_ts = $4
+        remote_ts = $5
+        actun { dev = ac0  tunnel = $6 }
+        rekey_time = $7
+        ${8:+initiate = yes}
+    }
+}
+EOC
+}
+T=$(mktemp -d)
+conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 c1 1h >"$T/edge.conf"
+conf e1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 e1 20s yes >"$T/cust.conf"
+
+ike() {	# NS: "state spi_i spi_r children" of each IKE SA, one a line
+	acctl -n "$1" -j ike show | jq -r '.[] | "\(.state) \(.spi_i) \(.spi_r) \(.children)"'
+}
+nsas() { acctl -n "$1" -j sa show | jq length; }
+nroutes() { acctl -n "$1" -j route show dev ac0 | jq length; }
+
+established() {	# NS: one IKE SA, established, one pair
+	local i
+	for i in $(seq 50); do
+		[[ $(ike "$1") == "established "*" 1" && $(nsas "$1") == 2 ]] &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+check "the edge starts" $ACIKD -c "$T/edge.conf" -n edge
+EDGE_PID=$(pgrep -n -x acikd)
+$ACIKD -f -c "$T/cust.conf" -n cust 2>"$T/cust.log" &
+CUST_PID=$!
+check "the customer's IKE SA comes up" established cust
+check "the edge's too" established edge
+first=$(ike edge)
+check_eq "both ends list the same IKE SA" "$first" "$(ike cust)"
+check_eq "one route each way" "1 1" "$(nroutes edge) $(nroutes cust)"
+ip netns exec cust ping -q -i 0.2 -W 1 -I 10.2.0.1 10.1.0.1 >"$T/ping.log" 2>&1 &
+PING_PID=$!
+
+# rekeyed() NS OLD: the IKE SA's SPIs are no longer OLD's
+rekeyed() {
+	local i now
+	for i in $(seq 150); do
+		now=$(ike "$1")
+		[[ $now == "established "*" 1" &&
+		   ${now#* } != "${2#* }" && $(nsas "$1") == 2 ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the IKE SA is rekeyed (new SPIs), the pair with it" rekeyed cust "$first"
+check "on the edge too" rekeyed edge "$first"
+second=$(ike cust)
+check_eq "both ends agree on the new IKE SA" "$second" "$(ike edge)"
+check "and once more" rekeyed cust "$second"
+check "on the edge too" rekeyed edge "$second"
+check_eq "still one IKE SA, one pair, one route" "$(ike cust) 2 1" \
+	"$(ike edge) $(nsas edge) $(nroutes edge)"
+kill -INT "$PING_PID"
+wait "$PING_PID"
+lost=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$T/ping.log")
+check_eq "the ping went on through the rekeys" 0 "${lost%%.*}"
+check "installs and removals were logged" grep -q 'removed' "$T/cust.log"
+
+# The customer's acikd dies without telling anyone and starts again.
+kill -KILL "$CUST_PID"
+wait "$CUST_PID" 2>/dev/null
+# a rebooted router has no SAs left (its routes are taken over as they are)
+acctl -n cust -j sa show | jq -r '.[] | "\(.tunnel) \(.dir) \(.spi)"' |
+while read -r tun dir spi; do
+	run acctl -n cust sa del tunnel "$tun" dir "$dir" spi "$spi" dev ac0
+done
+$ACIKD -f -c "$T/cust.conf" -n cust 2>"$T/cust2.log" &
+CUST_PID=$!
+check "it comes back" established cust
+check "INITIAL_CONTACT: the edge keeps only the new IKE SA and its pair" \
+	established edge
+check_eq "the new one, not the old one" "$(ike cust)" "$(ike edge)"
+check_eq "the routes stayed" 1 "$(nroutes edge)"
+check "a ping through the tunnel" ip netns exec cust ping -c 2 -W 2 -I 10.2.0.1 10.1.0.1
+
+# A reload without the connection deletes its IKE SA, on both ends.
+conf c9 192.0.2.1 198.51.100.9 10.1.0.0/24 10.9.0.0/24 c1 1h >"$T/edge.conf"
+check "SIGHUP: a configuration without c1" kill -HUP "$EDGE_PID"
+gone() {
+	local i
+	for i in $(seq 30); do
+		[[ -z $(ike "$1") && $(nsas "$1") == 0 ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the edge deleted c1's IKE SA and pair" gone edge
+check "and told the customer" gone cust
+check_eq "routes gone on both ends" "0 0" "$(nroutes edge) $(nroutes cust)"
+
+check "SIGTERM stops the customer" kill -TERM "$CUST_PID"
+wait "$CUST_PID"
+check_eq "it exited 0" 0 $?
+check "SIGTERM stops the edge" kill -TERM "$EDGE_PID"
+for i in $(seq 50); do kill -0 "$EDGE_PID" 2>/dev/null || break; sleep 0.1; done
+check_fails "it is gone" kill -0 "$EDGE_PID"
+sed 's/^/  | /' "$T/cust.log" | tail -20
+rm -rf "$T"
+finish
