@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 420
 # acikd against strongSwan (charon 5.9, swanctl over vici): strongSwan in a
 # customer namespace initiates, acikd answers in the edge namespace and
 # installs the Child SAs into actun. One charon and one acikd carry several
@@ -15,7 +16,6 @@
 # SAs on both sides count it); swanctl --terminate gets its answer.
 # A wrong PSK and an unknown identity fail strongSwan's initiate and leave
 # acikd nothing (no IKE SA, nothing in actun).
-# timeout: 420
 source "$(dirname "$0")/lib/common.sh"
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
@@ -292,6 +292,39 @@ deleted() {	# NAME
 	done
 	return 1
 }
+rekeyed_child() {	# NAME ADDR OLD_INBOUND_SPI
+	local i in
+	for i in $(seq 50); do
+		in=$(edge_sa "$1" in .spi)
+		[[ $(acctl -n edge -j sa show tunnel "$1" | jq length) == 2 && $in != "$3" &&
+			$(ip -n cust xfrm state list src "$2" dst 192.0.2.1 | grep -c '^src') == 1 &&
+			$(ip -n cust xfrm state list src 192.0.2.1 dst "$2" | grep -c '^src') == 1 &&
+			$in == $(xfrm_spi "$2" 192.0.2.1) &&
+			$(edge_sa "$1" out .spi) == $(xfrm_spi 192.0.2.1 "$2") ]] && return 0
+		sleep 0.2
+	done
+	acctl -n edge -j sa show tunnel "$1"
+	ip -n cust xfrm state
+	return 1
+}
+rekeyed_ike() {	# NAME OLD_SPI_I
+	local i json raw
+	for i in $(seq 50); do
+		json=$(ike_json | jq -c --arg c "$1" '[.[] | select(.conn == $c)]')
+		raw=$(sw --list-sas --ike "$1" --raw)
+		[[ $(jq length <<<"$json") == 1 &&
+			$(jq -r '.[0].state' <<<"$json") == established &&
+			$(jq -r '.[0].children' <<<"$json") == 1 &&
+			$(jq -r '.[0].spi_i' <<<"$json") != "$2" &&
+			$(jq -r '.[0].spi_i' <<<"$json") == $(grep -o 'initiator-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2) &&
+			$(jq -r '.[0].spi_r' <<<"$json") == $(grep -o 'responder-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2) ]] &&
+			return 0
+		sleep 0.2
+	done
+	echo "$json"
+	echo "$raw"
+	return 1
+}
 xfrm_spi() {	# SRC DST: the SPI of the customer's xfrm state, in decimal
 	local spi
 	spi=$(ip -n cust xfrm state list src "$1" dst "$2" proto esp | awk '/proto esp spi/ { print $4; exit }')
@@ -316,7 +349,7 @@ for c in "${CASES[@]}"; do
 	read -r name addr public lan ike esp id ikeexp saexp extra <<<"${c//$'\n'/ }"
 	behind=
 	[[ $public != "$addr" ]] && behind=", behind the NAT"
-	echo "# $name: IKE $ike, ESP $esp, identity $id$behind"
+	echo "# $(date +%T) $name: IKE $ike, ESP $esp, identity $id$behind"
 	check "$name: strongSwan initiates" sw --initiate --child "$name" --timeout 30
 	check "$name: acikd has it established, with the Child SA pair in actun" established "$name"
 	[[ $name == c9 ]] &&
@@ -356,15 +389,34 @@ for c in "${CASES[@]}"; do
 	check_eq "$name: both sides' SAs counted it (edge in/out, strongSwan out/in)" \
 		"2 2 2 2" \
 		"$(edge_sa "$name" in .stats.packets) $(edge_sa "$name" out .stats.packets) $(xfrm_packets "$addr" 192.0.2.1) $(xfrm_packets 192.0.2.1 "$addr")"
+	if [[ $name == c3 || $name == c7 ]]; then
+		old_in=$(edge_sa "$name" in .spi)
+		check "$name: strongSwan rekeys the Child SA (CREATE_CHILD_SA)" \
+			sw --rekey --child "$name"
+		check "$name: actun holds only the new pair, with strongSwan's new SPIs" \
+			rekeyed_child "$name" "$addr" "$old_in"
+		check "$name: a ping crosses the new pair" \
+			ip netns exec cust ping -c 2 -W 3 -I "$lan.1" 10.1.0.1
+		check_eq "$name: both sides' new SAs counted it" "2 2 2 2" \
+			"$(edge_sa "$name" in .stats.packets) $(edge_sa "$name" out .stats.packets) $(xfrm_packets "$addr" 192.0.2.1) $(xfrm_packets 192.0.2.1 "$addr")"
+		old_spi=$(ike_json | jq -r --arg c "$name" '.[] | select(.conn == $c) | .spi_i')
+		check "$name: strongSwan rekeys the IKE SA" sw --rekey --ike "$name"
+		check "$name: acikd has the new IKE SA with strongSwan's SPIs, the Child SA moved over" \
+			rekeyed_ike "$name" "$old_spi"
+	fi
 	if [[ $name == c2 ]]; then
 		before=$(edge_sa "$name" in .stats.bytes)
 		ip netns exec edge iperf3 -s -1 -B 10.1.0.1 >/dev/null 2>&1 &
 		IPERF_PID=$!
-		sleep 0.5	# not an assertion: the server needs to listen first
+		for i in $(seq 50); do
+			[[ -n $(ip netns exec edge ss -tlnH 'sport = :5201') ]] && break
+			sleep 0.1
+		done
 		out=$(ip netns exec cust iperf3 -J -t 2 -B "$lan.1" -c 10.1.0.1 2>&1)
 		bps=$(jq -r '.end.sum_received.bits_per_second // 0 | floor' <<<"$out" 2>/dev/null)
 		kill "$IPERF_PID" 2>/dev/null; wait "$IPERF_PID" 2>/dev/null; IPERF_PID=
 		echo "# iperf3 through $name: ${bps:-0} bit/s"
+		((${bps:-0} > 0)) || sed 's/^/  | /' <<<"$out" | tail -20
 		check "$name: iperf3 TCP from the customer's LAN moves data" test "${bps:-0}" -gt 0
 		check "$name: and it went through actun's inbound SA" \
 			test "$(edge_sa "$name" in .stats.bytes)" -gt $((before + 1000000))

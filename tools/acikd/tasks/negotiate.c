@@ -116,19 +116,35 @@ static bool pick_dh(const struct ike_proposal *o,
 	return true;
 }
 
+/* Does our proposal take "no PFS": no group at all, or "none" among them? */
+static bool pfs_optional(const struct ike_proposal *o)
+{
+	for (unsigned int k = 0; k < o->n_dh; k++)
+		if (o->dh[k] == 0)
+			return true;
+	return !o->n_dh;
+}
+
 /*
  * CREATE_CHILD_SA's PFS group: one of ours if we want PFS (the peer's KE
- * group preferred); without, the peer must not insist on a group.
+ * group preferred); without, the peer must not insist on a group. A peer
+ * that sends no KE and offers no group (or NONE) gets no PFS when our
+ * proposal allows it ("ecp384-none", the default): strongSwan rekeys a
+ * Child SA negotiated without PFS that way.
  */
 static bool pick_pfs(const struct ike_proposal *o,
 		     const struct enc_proposal *pp, uint16_t ke_group,
 		     uint16_t *dh)
 {
+	bool peer_none = !count_type(pp, IKE_TRANSFORM_DH) ||
+			 offers(pp, IKE_TRANSFORM_DH, 0, 0);
+
+	*dh = 0;
+	if (!ke_group && peer_none && pfs_optional(o))
+		return true;
 	if (o->n_dh)
 		return pick_dh(o, pp, ke_group, dh);
-	*dh = 0;
-	return !count_type(pp, IKE_TRANSFORM_DH) ||
-	       offers(pp, IKE_TRANSFORM_DH, 0, 0);
+	return peer_none;
 }
 
 /* ESP: "no ESN" must be offered if ESN is negotiated at all. */

@@ -66,6 +66,82 @@ static void test_esn(void **state)
 				     &ch), -ENOENT);
 }
 
+/* An ESP proposal aes256gcm16 with the groups @dh (count @n). */
+static struct enc_sa esp_sa_dh(const uint16_t *dh, unsigned int n)
+{
+	static const uint8_t spi[4] = { 0, 0, 1, 0 };
+	struct enc_buf b = enc_buf_init(scratch_buf, sizeof(scratch_buf));
+	struct enc_proposal p = { .number = 1, .protocol = IKE_PROTO_ESP,
+				  .spi = chunk_from(spi, 4) };
+	struct enc_sa sa;
+
+	tf(&p, IKE_TRANSFORM_ENCR, ENCR_AES_GCM_16, 256);
+	for (unsigned int i = 0; i < n; i++)
+		tf(&p, IKE_TRANSFORM_DH, dh[i], 0);
+	tf(&p, IKE_TRANSFORM_ESN, IKE_ESN_NO, 0);
+	assert_int_equal(enc_sa_build(&sa, &b, &p, 1), 0);
+	return sa;
+}
+
+/*
+ * CREATE_CHILD_SA: our "ecp384-modp2048-none" (the default's shape) takes
+ * a rekey without PFS (no group, no KE: what strongSwan sends for a Child
+ * SA made without PFS), and with PFS the peer's KE group; a proposal
+ * without "none" insists on PFS; one without groups refuses a peer that
+ * insists.
+ */
+static void test_pfs(void **state)
+{
+	static const uint16_t ecp384[] = { 20 };
+	static const uint16_t none[] = { 0 };
+	static const uint16_t modp_none[] = { 14, 0 };
+	struct conn c = { 0 };
+	struct nego_choice ch;
+	struct enc_sa sa;
+
+	(void)state;
+	te_esp(&c, ENCR_AES_GCM_16, 256, 0);
+	c.esp[0].dh[0] = 20;
+	c.esp[0].dh[1] = 14;
+	c.esp[0].dh[2] = 0;
+	c.esp[0].n_dh = 3;
+	sa = esp_sa_dh(NULL, 0);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 0, false, &ch), 0);
+	assert_int_equal(ch.dh, 0);
+	sa = esp_sa_dh(none, 1);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 0, false, &ch), 0);
+	assert_int_equal(ch.dh, 0);
+	sa = esp_sa_dh(ecp384, 1);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 20, false, &ch), 0);
+	assert_int_equal(ch.dh, 20);
+	/* KE of MODP-2048, NONE offered too: PFS with the peer's group. */
+	sa = esp_sa_dh(modp_none, 2);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 14, false, &ch), 0);
+	assert_int_equal(ch.dh, 14);
+	/* A response carries exactly what was chosen. */
+	sa = esp_sa_dh(NULL, 0);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 0, true, &ch), 0);
+	assert_int_equal(ch.dh, 0);
+
+	/* PFS required: no group offered is refused. */
+	c.esp[0].n_dh = 2;
+	sa = esp_sa_dh(NULL, 0);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 0, false, &ch),
+			 -ENOENT);
+	sa = esp_sa_dh(none, 1);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 0, false, &ch),
+			 -ENOENT);
+
+	/* No PFS configured: a peer insisting on a group is refused. */
+	c.esp[0].n_dh = 0;
+	sa = esp_sa_dh(NULL, 0);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 0, false, &ch), 0);
+	assert_int_equal(ch.dh, 0);
+	sa = esp_sa_dh(ecp384, 1);
+	assert_int_equal(nego_select_pfs(c.esp, 1, &sa, 20, false, &ch),
+			 -ENOENT);
+}
+
 /* Our first proposal wins even if the peer lists it second. */
 static void test_our_order(void **state)
 {
@@ -146,6 +222,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_esn),
+		cmocka_unit_test(test_pfs),
 		cmocka_unit_test(test_our_order),
 		cmocka_unit_test(test_narrow),
 	};
