@@ -252,6 +252,8 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 	if (msg->hdr.exchange != IKE_SA_INIT &&
 	    ike_sa_decrypt(sa, msg, &plain))
 		return;	/* forged or garbled: keep waiting */
+	if (msg->hdr.exchange == IKE_SA_INIT && ike_init_stale(sa, msg))
+		return;	/* keep retransmitting the current version */
 	/* Liveness (DPD) counts only once the SA is up, i.e. authenticated. */
 	sa->last_heard_ms = m->ctx.now_ms;
 	ike_sa_request_done(sa);

@@ -284,6 +284,29 @@ static int retry_group(const struct ike_sa *sa, const struct enc_payload *n,
 	return -ENOENT;
 }
 
+/*
+ * Our IKE_SA_INIT request can exist in several versions at once: the first
+ * one and its retransmissions may each draw a COOKIE or INVALID_KE_PAYLOAD
+ * answer after we have already sent the corrected request. Acting on the
+ * late ones would send yet another version, and the responder may then
+ * answer two versions with two SAs: IKE_AUTH signs one request, the
+ * responder's SA holds the other, and AUTH fails. So a KE refusal asking
+ * for the group we now use, and a COOKIE while our request with a cookie
+ * has not been retransmitted yet, are answers to an older version.
+ */
+bool ike_init_stale(const struct ike_sa *sa, const struct enc_message *m)
+{
+	const struct enc_payload *p;
+
+	p = enc_message_notify(m, NOTIFY_INVALID_KE_PAYLOAD);
+	if (p && p->u.notify.data.len == 2 &&
+	    (p->u.notify.data.ptr[0] << 8 | p->u.notify.data.ptr[1]) ==
+	    sa->dh_group)
+		return true;
+	return enc_message_notify(m, NOTIFY_COOKIE) && sa->cookie.len &&
+	       !sa->retx_count;
+}
+
 /* Any error notify ends the attempt, except the KE retry. */
 static int response_errors(struct ike_sa *sa, const struct ike_ctx *c,
 			   const struct enc_message *m)

@@ -26,6 +26,8 @@ int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
  * group asked for), or a negative errno.
  */
 #define IKE_INIT_RETRIED 1
+/* Initiator: a response to an older version of our request (ignore it). */
+bool ike_init_stale(const struct ike_sa *sa, const struct enc_message *m);
 int ike_init_process(struct ike_sa *sa, const struct ike_ctx *c,
 		     const struct enc_message *resp);
 /*

@@ -243,6 +243,12 @@ static void test_initiator_bound(void **state)
 		struct enc_header h;
 
 		req = te_take(&e);
+		if (i) {
+			/* a COOKIE counts once our cookie request went twice */
+			e.now += IKE_RETX_FIRST_MS;
+			ike_manager_tick(e.side[0].m, e.now);
+			req = te_take(&e);
+		}
 		h = te_hdr(&req);
 		assert_int_equal(ike_init_error(&h, NOTIFY_COOKIE,
 						chunk_from(cookie, COOKIE_LEN),
@@ -261,6 +267,76 @@ static void test_initiator_bound(void **state)
 	te_free(&e);
 }
 
+/* A refusal of @req (a copy of a request the initiator sent) with @type. */
+static struct te_pkt refusal(struct te_pkt req, uint16_t type, struct chunk d)
+{
+	uint8_t buf[256];
+	struct enc_buf b = enc_buf_init(buf, sizeof(buf));
+	struct enc_header h = te_hdr(&req);
+	struct te_pkt resp = req;
+
+	assert_int_equal(ike_init_error(&h, type, d, &b), 0);
+	resp.len = b.len;
+	memcpy(resp.data, buf, b.len);
+	resp.src = req.dst;
+	resp.dst = req.src;
+	return resp;
+}
+
+/*
+ * Late answers to older versions of the request (the first one and its
+ * retransmission each drew a COOKIE; a KE refusal came twice) are not
+ * followed: a second corrected request would let the responder set up
+ * two SAs, one of which IKE_AUTH could not authenticate to.
+ */
+static void test_stale_answers(void **state)
+{
+	uint8_t c1[COOKIE_LEN] = { 1 }, c2[COOKIE_LEN] = { 2 };
+	uint8_t want[2] = { DH_GROUP_MODP_2048 >> 8, DH_GROUP_MODP_2048 & 0xff };
+	struct te_pkt first, again, req;
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	for (int i = 0; i < 2; i++)	/* ECP-384 first, MODP-2048 too */
+		e.side[i].conn.ike[0].dh[e.side[i].conn.ike[0].n_dh++] =
+			DH_GROUP_MODP_2048;
+	start(&e, 100);
+	assert_int_equal(ike_manager_initiate(e.side[0].m, e.now, "conn0"), 0);
+	first = te_take(&e);
+	e.now += IKE_RETX_FIRST_MS;
+	ike_manager_tick(e.side[0].m, e.now);
+	again = te_take(&e);	/* the retransmission */
+
+	/* both versions are refused with the group we do not use yet */
+	te_inject(&e, 0, refusal(first, NOTIFY_INVALID_KE_PAYLOAD,
+				 chunk_from(want, 2)));
+	te_step(&e);
+	req = te_take(&e);	/* the request with MODP-2048 */
+	te_inject(&e, 0, refusal(again, NOTIFY_INVALID_KE_PAYLOAD,
+				 chunk_from(want, 2)));
+	te_step(&e);
+	assert_true(e.head == e.tail);	/* nothing sent for the late one */
+	assert_int_equal(te_list(&e, 0).all, 1);
+
+	/* the same with cookies: the first is followed, the late one not */
+	te_inject(&e, 0, refusal(req, NOTIFY_COOKIE, chunk_from(c1, COOKIE_LEN)));
+	te_step(&e);
+	req = te_take(&e);
+	assert_true(has_cookie(&req));
+	te_inject(&e, 0, refusal(again, NOTIFY_COOKIE,
+				 chunk_from(c2, COOKIE_LEN)));
+	te_step(&e);
+	assert_true(e.head == e.tail);
+	assert_int_equal(te_list(&e, 0).all, 1);
+
+	/* the cookie request goes on with the first cookie and completes */
+	te_inject(&e, 1, req);
+	te_run(&e);
+	assert_up(&e, 1);
+	te_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_cookie_and_invalid_ke),
 		cmocka_unit_test(test_initiator_bound),
+		cmocka_unit_test(test_stale_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
