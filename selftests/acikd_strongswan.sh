@@ -17,6 +17,8 @@
 # A wrong PSK and an unknown identity fail strongSwan's initiate and leave
 # acikd nothing (no IKE SA, nothing in actun).
 source "$(dirname "$0")/lib/common.sh"
+# ACIKD_SS_TRACE=1 traces every command with a timestamp (where the time goes).
+[[ -n ${ACIKD_SS_TRACE:-} ]] && { PS4='+ $EPOCHREALTIME '; set -x; }
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
 CHARON=/usr/lib/ipsec/charon
@@ -261,6 +263,7 @@ nroute_edge() { acctl -n edge -j route show dev ac0 | jq length; }
 # ---- refusals first, while acikd has nothing --------------------------
 nsw() { sw --list-sas --raw "$@" | grep -o 'initiator-spi=' | wc -l; }
 for bad in wrongpsk unknownid; do
+	echo "# $(date +%T) $bad"
 	: >"$T/charon.log"
 	check_fails "$bad: strongSwan's initiate fails" \
 		sw --initiate --child $bad --timeout 30
@@ -435,5 +438,6 @@ done
 
 check "acikd is still running" kill -0 "$ACIKD_PID"
 check "charon is still running" kill -0 "$CHARON_PID"
-((_failures)) && { show_logs; sed 's/^/  | /' "$T/charon.out"; }
+# ACIKD_SS_LOGS=1 shows the logs even when everything passed.
+((_failures)) || [[ -n ${ACIKD_SS_LOGS:-} ]] && { show_logs; sed 's/^/  | /' "$T/charon.out"; }
 finish
