@@ -11,6 +11,15 @@
 #define NATT_PORT 4500
 #define CHILD_SPI_MIN 256
 #define DEFAULT_REKEY_SECONDS (4 * 3600)
+/*
+ * Between the rekey (soft, up to a tenth early) and the hard lifetime: a
+ * tenth, but never less than the time a rekey exchange with its
+ * retransmissions may take, or short rekey times would expire unrekeyed.
+ */
+#define HARD_MARGIN_MIN_SECONDS 30
+#define HARD_MARGIN(rekey) \
+	((rekey) / 10 > HARD_MARGIN_MIN_SECONDS ? (rekey) / 10 : \
+	 HARD_MARGIN_MIN_SECONDS)
 
 /* A random Child SA SPI; below 256 are reserved (RFC 4303 2.1). */
 int child_spi(const struct ike_ctx *c, uint32_t *spi)
@@ -147,9 +156,14 @@ static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
 		.integ_in = initiator ? k->integ_r : k->integ_i,
 		.encr_out = initiator ? k->encr_i : k->encr_r,
 		.integ_out = initiator ? k->integ_i : k->integ_r,
-		.encap = sa->natt, .sport = NATT_PORT,
+		/*
+		 * ESP goes in UDP when a NAT is on the path (2.23), not
+		 * merely because IKE talks on 4500 (MOBIKE peers move there
+		 * without a NAT and send plain ESP).
+		 */
+		.encap = sa->nat_local || sa->nat_remote, .sport = NATT_PORT,
 		.dport = ntohs(sa->remote.sin_port),
-		.hard_seconds = rekey + rekey / 10,
+		.hard_seconds = rekey + HARD_MARGIN(rekey),
 		.remote_ts = initiator ? n->tr : n->ti,
 		.n_remote_ts = initiator ? n->n_tr : n->n_ti,
 		/* Routes come with the tunnel's first pair only. */
