@@ -9,7 +9,14 @@
 #                            |
 #                          origin 203.0.113.100 (customer prefix 203.0.113.0/24)
 #
-# Every edge holds the same tunnel configuration, as an anycast fleet does.
+#   inet --- cust2 198.51.101.1 (customer router, strongSwan: IPsec to 192.0.2.1)
+#              |
+#            origin2 203.0.114.100 (customer prefix 203.0.114.0/24)
+#
+# Every edge holds the same GRE tunnel configuration, as an anycast fleet
+# does. The IPsec customer negotiates with acikd on the edge its IKE
+# packets reach; until Child SAs are replicated across the fleet (the next
+# milestone), inet pins that customer's traffic to edge1.
 set -euo pipefail
 
 ACTUN_REPO=${ACTUN_REPO:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -27,6 +34,15 @@ fi
 
 # topo_link NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair between two namespaces.
 source "$ACTUN_REPO/selftests/lib/topology.sh"
+source "$ACTUN_REPO/selftests/lib/strongswan.sh"
+ACIKD=$ACTUN_REPO/tools/acikd/acikd
+SS=$(mktemp -d)
+stop_daemons() {
+	ss_stop
+	pkill -x acikd || true
+	rm -rf "$SS"
+}
+trap stop_daemons EXIT
 
 say "namespaces: client inet cust origin edge1..edge$EDGES"
 for ns in client inet cust origin $(seq -f 'edge%g' "$EDGES"); do
@@ -100,3 +116,93 @@ done
 
 say "acctl -j tunnel show on edge1"
 run acctl -n edge1 -j -p tunnel show
+
+say "IPsec: strongSwan on cust2 negotiates with acikd on edge1 (IKEv2, PSK)"
+for ns in cust2 origin2; do
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+done
+ip netns exec cust2 sysctl -qw net.ipv4.ip_forward=1
+topo_link cust2 wan0 198.51.101.1/24 inet cust20 198.51.101.254/24
+ip -n cust2 route add default via 198.51.101.254
+topo_link cust2 lan0 203.0.114.1/24 origin2 eth0 203.0.114.100/24
+ip -n origin2 route add default via 203.0.114.1
+# cust2's IKE and ESP, and traffic to its prefix, go to edge1 only
+run ip -n inet rule add from 198.51.101.1 lookup 101
+run ip -n inet route add 192.0.2.1/32 via 100.64.1.2 table 101
+run ip -n inet route add 203.0.114.0/24 via 100.64.1.2
+
+# The seeds' identities: the customer's FQDN <tunnel>.<account>.ipsec.<domain>
+CUST_ID=4c1d.7f3e.ipsec.example.com
+PSK="actun demo pre-shared key"
+run acctl -n edge1 tunnel add cust2 dev ac0 mode ipsec local 192.0.2.1 remote 198.51.101.1
+run ip -n edge1 route add 203.0.114.0/24 dev ac0
+cat >"$SS/acikd.conf" <<EOC
+connections {
+    cust2 {
+        local_addrs = 192.0.2.1
+        remote_addrs = 198.51.101.1
+        local { id = 192.0.2.1 }
+        remote { id = $CUST_ID }
+        psk = "$PSK"
+        proposals = aes256gcm16-prfsha384-ecp384, aes256-sha256-prfsha256-modp2048
+        esp_proposals = aes256gcm16, aes256-sha256
+        local_ts = 0.0.0.0/0
+        remote_ts = 203.0.114.0/24
+        actun { dev = ac0  tunnel = cust2 }
+    }
+}
+EOC
+run "$ACIKD" -c "$SS/acikd.conf" -n edge1
+
+ss_init "$SS"
+cat >"$SS/swanctl.conf" <<EOC
+connections {
+    edge {
+        local_addrs = 198.51.101.1
+        remote_addrs = 192.0.2.1
+        proposals = aes256gcm16-prfsha384-ecp384
+        local {
+            auth = psk
+            id = $CUST_ID
+        }
+        remote {
+            auth = psk
+            id = 192.0.2.1
+        }
+        children {
+            edge {
+                local_ts = 203.0.114.0/24
+                remote_ts = 0.0.0.0/0
+                esp_proposals = aes256gcm16
+            }
+        }
+    }
+}
+secrets {
+    ike-edge {
+        id-1 = $CUST_ID
+        id-2 = 192.0.2.1
+        secret = "$PSK"
+    }
+}
+EOC
+ss_start cust2
+run sw cust2 --load-all --file "$SS/swanctl.conf" --noprompt
+run sw cust2 --initiate --child edge --timeout 30
+
+say "edge1: the IKE SA acikd negotiated, and the Child SA pair and route it put into actun"
+run acctl -n edge1 ike show
+run acctl -n edge1 sa show tunnel cust2
+run acctl -n edge1 route show tunnel cust2
+
+say "client -> origin2 203.0.114.100: ESP from the anycast edge to strongSwan (Linux xfrm)"
+run ip netns exec client ping -c 3 -i 0.3 -W 2 203.0.114.100
+run ip netns exec origin2 ping -c 3 -i 0.3 -W 2 198.18.0.10
+ip netns exec origin2 iperf3 -s -D -1 -p 5203
+sleep 0.5
+run ip netns exec client iperf3 -c 203.0.114.100 -p 5203 -t 3 -f m | grep -E "sender|receiver"
+
+say "both ends count the traffic"
+run acctl -n edge1 -s sa show tunnel cust2
+run sw cust2 --list-sas
