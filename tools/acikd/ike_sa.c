@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ike_sa.c - the IKE SA object, its tables, message protection and the
- * request/response windows (RFC 7296 2.1-2.3, window size 1).
+ * ike_sa.c - the IKE SA object, message protection, the request/response
+ * windows (RFC 7296 2.1-2.3, window size 1), its deadline, its job queue
+ * and its pairs. The tables it is filed in are ike_sa_table.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ void ike_sa_free(struct ike_sa *sa)
 {
 	if (!sa)
 		return;
+	/* Normally out of the tables already; a rekey's unfiled new SA. */
+	ike_sa_children_index(sa, NULL);
 	conn_put(sa->conn);
 	frag_sa_free(sa);
 	chunk_free(&sa->cookie);
@@ -61,142 +64,6 @@ void ike_sa_free(struct ike_sa *sa)
 uint64_t ike_sa_our_spi(const struct ike_sa *sa)
 {
 	return sa->initiator ? sa->spi_i : sa->spi_r;
-}
-
-static unsigned int bucket(uint64_t spi)
-{
-	/* SPIs are random: their low bits spread well enough. */
-	return (unsigned int)((spi ^ (spi >> 32)) % IKE_TABLE_SIZE);
-}
-
-static struct ike_sa *find_spi(const struct ike_sa_table *t, uint64_t spi)
-{
-	struct ike_sa *sa;
-
-	for (sa = t->by_spi[bucket(spi)]; sa; sa = sa->next_spi)
-		if (ike_sa_our_spi(sa) == spi)
-			return sa;
-	return NULL;
-}
-
-int ike_sa_new_spi(struct ike_sa_table *t, const struct ike_ctx *c,
-		   uint64_t *spi)
-{
-	for (int tries = 0; tries < 16; tries++) {
-		int err = c->ops->random(c->arg, (uint8_t *)spi, sizeof(*spi));
-
-		if (err)
-			return err;
-		if (*spi && !find_spi(t, *spi))
-			return 0;
-	}
-	return -EAGAIN;
-}
-
-void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa)
-{
-	unsigned int b = bucket(ike_sa_our_spi(sa));
-
-	sa->next_spi = t->by_spi[b];
-	t->by_spi[b] = sa;
-	if (!sa->initiator) {
-		b = bucket(sa->spi_i);
-		sa->next_spii = t->by_spii[b];
-		t->by_spii[b] = sa;
-	}
-	t->count++;
-	/* As in ike_sa_table_remove(): a rekey's new SA is never half-open. */
-	if (sa->state < IKE_SA_STATE_ESTABLISHED)
-		t->half_open++;
-	sa->frag_pool = &t->frag;
-}
-
-static void unlink_chain(struct ike_sa **head, struct ike_sa *sa,
-			 size_t next_off)
-{
-	struct ike_sa **pp = head;
-
-	while (*pp) {
-		struct ike_sa **next = (struct ike_sa **)((char *)*pp + next_off);
-
-		if (*pp == sa) {
-			*pp = *next;
-			return;
-		}
-		pp = next;
-	}
-}
-
-void ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa)
-{
-	unlink_chain(&t->by_spi[bucket(ike_sa_our_spi(sa))], sa,
-		     offsetof(struct ike_sa, next_spi));
-	if (!sa->initiator)
-		unlink_chain(&t->by_spii[bucket(sa->spi_i)], sa,
-			     offsetof(struct ike_sa, next_spii));
-	t->count--;
-	/* A DELETING SA was established: it is not half-open. */
-	if (sa->state < IKE_SA_STATE_ESTABLISHED)
-		t->half_open--;
-}
-
-void ike_sa_table_established(struct ike_sa_table *t, struct ike_sa *sa)
-{
-	if (sa->state < IKE_SA_STATE_ESTABLISHED)
-		t->half_open--;
-	sa->state = IKE_SA_STATE_ESTABLISHED;
-}
-
-struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t,
-				 const struct enc_header *h)
-{
-	/* The Initiator flag says who sent it, hence whose SPI is ours. */
-	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
-	uint64_t ours = from_initiator ? h->spi_r : h->spi_i;
-	struct ike_sa *sa = ours ? find_spi(t, ours) : NULL;
-
-	if (!sa || sa->initiator == from_initiator)
-		return NULL;
-	/* The initiator learns SPIr from the IKE_SA_INIT response. */
-	if (from_initiator ? sa->spi_i != h->spi_i :
-	    sa->spi_r && sa->spi_r != h->spi_r)
-		return NULL;
-	return sa;
-}
-
-struct ike_sa *ike_sa_table_find_spi(const struct ike_sa_table *t,
-				     uint64_t spi)
-{
-	return spi ? find_spi(t, spi) : NULL;
-}
-
-struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
-				      uint64_t spi_i,
-				      const struct sockaddr_in *remote)
-{
-	struct ike_sa *sa;
-
-	for (sa = t->by_spii[bucket(spi_i)]; sa; sa = sa->next_spii)
-		if (sa->spi_i == spi_i &&
-		    sa->remote.sin_addr.s_addr == remote->sin_addr.s_addr &&
-		    sa->remote.sin_port == remote->sin_port)
-			return sa;
-	return NULL;
-}
-
-void ike_sa_table_walk(struct ike_sa_table *t,
-		       void (*fn)(void *arg, struct ike_sa *sa), void *arg)
-{
-	for (unsigned int b = 0; b < IKE_TABLE_SIZE; b++) {
-		struct ike_sa *sa = t->by_spi[b];
-
-		while (sa) {
-			struct ike_sa *next = sa->next_spi;
-
-			fn(arg, sa);
-			sa = next;
-		}
-	}
 }
 
 /* Our keys for sending, the peer's for receiving. */
@@ -383,15 +250,46 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c)
 	return 0;
 }
 
-uint64_t ike_sa_deadline(const struct ike_sa *sa)
+/*
+ * DPD (acikd.conf(5) dpd_delay, dpd_timeout; manager_timer.c): the
+ * liveness check after dpd_delay of silence unless a request is
+ * outstanding (its answer tells as much) or the check is queued already;
+ * death after dpd_timeout. 0: no DPD.
+ */
+static uint64_t dpd_deadline(const struct ike_sa *sa, uint64_t now)
 {
-	if (sa->out_pending)
-		return sa->retx_at;
+	const struct conn *cn = sa->conn;
+	uint64_t check, dead;
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn || !cn->dpd_seconds)
+		return 0;
+	check = sa->last_heard_ms + 1000ULL * cn->dpd_seconds;
+	dead = cn->dpd_timeout_seconds ?
+	       sa->last_heard_ms + 1000ULL * cn->dpd_timeout_seconds : 0;
+	/* A check already queued (or waiting for the window): the end. */
+	if (sa->out_pending || check <= now)
+		return dead;
+	return check;
+}
+
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
+uint64_t ike_sa_deadline(const struct ike_sa *sa, uint64_t now_ms)
+{
+	uint64_t t = sa->out_pending ? sa->retx_at : 0;
+
 	if (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED)
-		return sa->created_ms + IKE_HALF_OPEN_MS;
-	if (sa->state == IKE_SA_STATE_REKEYED)
-		return sa->rekeyed_ms + IKE_REKEYED_MS;
-	return 0;
+		t = earliest(t, sa->created_ms + IKE_HALF_OPEN_MS);
+	/* With its DELETE outstanding, it waits for that to end. */
+	if (sa->state == IKE_SA_STATE_REKEYED && !sa->out_pending)
+		t = earliest(t, sa->rekeyed_ms + IKE_REKEYED_MS);
+	t = earliest(t, dpd_deadline(sa, now_ms));
+	if (sa->state == IKE_SA_STATE_ESTABLISHED)
+		t = earliest(t, sa->rekey_at_ms);
+	return t;
 }
 
 const char *ike_sa_state_name(enum ike_sa_state s)
@@ -500,7 +398,8 @@ struct ike_child *ike_sa_child_by_out(struct ike_sa *sa, uint32_t spi_out)
 	return NULL;
 }
 
-int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out)
+int ike_sa_child_insert(struct ike_sa *sa, uint32_t spi_in,
+			struct ike_child **out)
 {
 	if (sa->n_children == IKE_SA_MAX_CHILD)
 		return -ENOSPC;
@@ -517,15 +416,67 @@ int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out)
 		sa->children = t;
 		sa->cap_children = cap;
 	}
+	if (sa->child_index && spimap_add(sa->child_index, spi_in, sa))
+		return -ENOMEM;
 	*out = &sa->children[sa->n_children++];
 	memset(*out, 0, sizeof(**out));
+	(*out)->spi_in = spi_in;
 	return 0;
+}
+
+int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out)
+{
+	return ike_sa_child_insert(sa, 0, out);
 }
 
 void ike_sa_child_del(struct ike_sa *sa, struct ike_child *ch)
 {
 	struct ike_child *last = &sa->children[--sa->n_children];
 
+	if (sa->child_index)
+		spimap_del(sa->child_index, ch->spi_in, sa);
 	if (ch != last)
 		*ch = *last;
+}
+
+int ike_sa_children_index(struct ike_sa *sa, struct spimap *map)
+{
+	unsigned int i;
+
+	for (i = 0; sa->child_index && i < sa->n_children; i++)
+		spimap_del(sa->child_index, sa->children[i].spi_in, sa);
+	sa->child_index = NULL;
+	for (i = 0; map && i < sa->n_children; i++)
+		if (spimap_add(map, sa->children[i].spi_in, sa))
+			break;
+	if (map && i < sa->n_children) {
+		while (i--)
+			spimap_del(map, sa->children[i].spi_in, sa);
+		return -ENOMEM;
+	}
+	sa->child_index = map;
+	return 0;
+}
+
+void ike_sa_children_move(struct ike_sa *dst, struct ike_sa *src)
+{
+	struct spimap *map = src->child_index;
+
+	dst->children = src->children;
+	dst->n_children = src->n_children;
+	dst->cap_children = src->cap_children;
+	dst->n_wanted = src->n_wanted;
+	src->children = NULL;
+	src->n_children = src->cap_children = src->n_wanted = 0;
+	if (map && (!dst->child_index || dst->child_index == map)) {
+		/* In place: re-pointing allocates nothing, cannot fail. */
+		for (unsigned int i = 0; i < dst->n_children; i++)
+			spimap_replace(map, dst->children[i].spi_in, src, dst);
+		dst->child_index = map;
+	} else if (dst->child_index) {
+		/* From an unfiled SA (tests): file the pairs now. */
+		map = dst->child_index;
+		dst->child_index = NULL;
+		ike_sa_children_index(dst, map);
+	}
 }

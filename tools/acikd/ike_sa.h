@@ -24,7 +24,11 @@
 #include "crypto/keymat.h"
 #include "encoding/encoding.h"
 #include "frag.h"
+#include "hash.h"
+#include "heap.h"
+#include "htable.h"
 #include "ike.h"
+#include "spimap.h"
 
 /*
  * Retransmission: 0.5 s, doubling, 5 retransmissions, then give up. On an
@@ -50,7 +54,6 @@
 #define IKE_SA_MAX_CHILD	128
 /* Jobs waiting for the request window (struct ike_job). */
 #define IKE_SA_MAX_JOBS		32
-#define IKE_TABLE_SIZE		1024
 
 enum ike_sa_state {
 	IKE_SA_STATE_INIT,	/* IKE_SA_INIT in progress */
@@ -138,8 +141,21 @@ struct ike_job {
 };
 
 struct ike_sa {
-	struct ike_sa *next_spi;	/* chain in the by-our-SPI table */
-	struct ike_sa *next_spii;	/* chain in the responder's SPIi table */
+	/*
+	 * In the manager's tables (ike_sa_table.c): by our SPI; the
+	 * responder's by (SPIi, peer address); by connection name once it
+	 * has one (@conn_indexed: the connection it is filed under); its
+	 * pairs by inbound SPI (@child_index: the map they are in, NULL if
+	 * none); and its next deadline in the timer heap. @deferred: due
+	 * again within the tick that ran it (t->deferred, @due_next).
+	 */
+	struct hnode spi_node, spii_node, conn_node;
+	const struct conn *conn_indexed;
+	struct spimap *child_index;
+	struct heap_node timer;
+	struct ike_sa *due_next;
+	bool deferred;
+
 	struct conn *conn;		/* NULL until the responder knows it */
 	bool initiator;
 	enum ike_sa_state state;
@@ -208,12 +224,23 @@ struct ike_sa {
 	unsigned int cookie_tries;
 };
 
-/* The manager's tables (a fixed number of buckets, chained). */
+/*
+ * The manager's tables (ike_sa_table.c): hash tables that grow with the
+ * number of SAs, the Child SA index and the timer heap, so that finding
+ * an SA or the next due one does not depend on how many there are.
+ */
 struct ike_sa_table {
-	struct ike_sa *by_spi[IKE_TABLE_SIZE];
-	struct ike_sa *by_spii[IKE_TABLE_SIZE];
+	struct htable by_spi;		/* our SPI */
+	struct htable by_spii;		/* responder SAs: (SPIi, address) */
+	struct htable by_conn;		/* connection name */
+	struct spimap by_child;		/* pair inbound SPI -> IKE SA */
+	struct heap timers;		/* next deadlines (ike_sa_deadline()) */
+	struct ike_sa *deferred;	/* due again during this tick */
+	bool ticking;
+	uint8_t key[HASH_KEY_LEN];	/* random: SipHash key */
 	unsigned int count;
 	unsigned int half_open;
+	uint64_t timer_runs;		/* SAs a tick ran (tests count them) */
 	struct frag_pool frag;	/* every SA's reassembly memory */
 };
 
@@ -232,8 +259,26 @@ int ike_sa_new_spi(struct ike_sa_table *t, const struct ike_ctx *c,
 		   uint64_t *spi);
 uint64_t ike_sa_our_spi(const struct ike_sa *sa);
 
-void ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa);
+/* Empty tables hashing with @key (random, HASH_KEY_LEN bytes); 0/-errno. */
+int ike_sa_table_init(struct ike_sa_table *t, const uint8_t *key);
+/* Frees the tables themselves; the SAs must have been removed. */
+void ike_sa_table_fini(struct ike_sa_table *t);
+/*
+ * ike_sa_table_add() - file @sa (our SPI set) in every table, its pairs
+ * in the Child SA index, its deadline at @now_ms in the timer heap.
+ * 0, or -ENOMEM (nothing changed).
+ */
+int ike_sa_table_add(struct ike_sa_table *t, struct ike_sa *sa,
+		     uint64_t now_ms);
 void ike_sa_table_remove(struct ike_sa_table *t, struct ike_sa *sa);
+/*
+ * ike_sa_table_update() - @sa changed (at @now_ms): its deadline, its
+ * connection, its peer's address. The manager calls it at the end of
+ * every event for each SA the event touched, so that the timer heap and
+ * the indexes keyed by those fields stay exact.
+ */
+void ike_sa_table_update(struct ike_sa_table *t, struct ike_sa *sa,
+			 uint64_t now_ms);
 struct ike_sa *ike_sa_table_find(const struct ike_sa_table *t,
 				 const struct enc_header *h);
 /* The SA whose SPI (ours) is @spi, or NULL. */
@@ -242,11 +287,38 @@ struct ike_sa *ike_sa_table_find_spi(const struct ike_sa_table *t,
 struct ike_sa *ike_sa_table_find_init(const struct ike_sa_table *t,
 				      uint64_t spi_i,
 				      const struct sockaddr_in *remote);
-/* Call @fn on every SA; @fn may remove the SA it is given. */
+/*
+ * ike_sa_table_by_conn() - the SAs whose connection is named @name, one
+ * by one: @prev NULL for the first, then the previous one returned (it
+ * may be removed before the next call only if its successor was fetched
+ * first). Filed at the end of the event that set the connection.
+ */
+struct ike_sa *ike_sa_table_by_conn(const struct ike_sa_table *t,
+				    const char *name, struct ike_sa *prev);
+/*
+ * ike_sa_table_by_child() - the IKE SAs holding a pair with inbound SPI
+ * @spi_in, one by one (*@it = 0 first; no change to the table between).
+ */
+struct ike_sa *ike_sa_table_by_child(const struct ike_sa_table *t,
+				     uint32_t spi_in, size_t *it);
+/* Call @fn on every SA; @fn may remove the SA it is given, no other. */
 void ike_sa_table_walk(struct ike_sa_table *t,
 		       void (*fn)(void *arg, struct ike_sa *sa), void *arg);
 /* Mark established: it leaves the half-open count. */
 void ike_sa_table_established(struct ike_sa_table *t, struct ike_sa *sa);
+/*
+ * The timers (manager_timer.c): ike_sa_table_tick_begin(), then
+ * ike_sa_table_due() hands out each SA due at @now_ms once (taken out of
+ * the heap; the caller runs it, then removes or updates it: an update
+ * that finds it due again keeps it aside, as the old walk over all SAs
+ * ran each SA once per tick), then ike_sa_table_tick_end() puts those
+ * back and returns the earliest deadline (0: none).
+ */
+void ike_sa_table_tick_begin(struct ike_sa_table *t);
+struct ike_sa *ike_sa_table_due(struct ike_sa_table *t, uint64_t now_ms);
+uint64_t ike_sa_table_tick_end(struct ike_sa_table *t, uint64_t now_ms);
+/* SAs whose heap entry is not their deadline at @now_ms (tests). */
+unsigned int ike_sa_table_check(struct ike_sa_table *t, uint64_t now_ms);
 
 /*
  * ike_sa_build() - a message of this SA into @buf: the header for
@@ -296,8 +368,16 @@ void ike_sa_request_done(struct ike_sa *sa);
  * Return: 0, or -ETIMEDOUT when the tries are used up (delete the SA).
  */
 int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c);
-/* The SA's next deadline (retransmission, half-open expiry), or 0. */
-uint64_t ike_sa_deadline(const struct ike_sa *sa);
+/*
+ * ike_sa_deadline() - when the tick has something to do for @sa next, or
+ * 0: the outstanding request's retransmission, a responder's half-open
+ * expiry, a rekeyed SA's expiry, DPD (a check after dpd_delay of
+ * silence, death after dpd_timeout) and the IKE SA rekey, whichever
+ * comes first. Each of these times is one at which the tick acts
+ * (manager_timer.c), so a deadline in the past is a tick that could not
+ * (a full job queue), never a busy loop of nothing.
+ */
+uint64_t ike_sa_deadline(const struct ike_sa *sa, uint64_t now_ms);
 
 const char *ike_sa_state_name(enum ike_sa_state s);
 
@@ -333,11 +413,28 @@ struct ike_child *ike_sa_child_by_in(struct ike_sa *sa, uint32_t spi_in);
 /* The installed pair whose outbound (the peer's) SPI is @spi_out. */
 struct ike_child *ike_sa_child_by_out(struct ike_sa *sa, uint32_t spi_out);
 /*
- * ike_sa_child_add() - a new, zeroed record at the end of the table
- * (grown as needed). Return: 0, or -ENOSPC at IKE_SA_MAX_CHILD, -ENOMEM.
+ * ike_sa_child_insert() - a new record for the pair with inbound SPI
+ * @spi_in (the rest zeroed) at the end of the table (grown as needed),
+ * filed in the manager's Child SA index if @sa is in a table.
+ * Return: 0, or -ENOSPC at IKE_SA_MAX_CHILD, -ENOMEM.
+ */
+int ike_sa_child_insert(struct ike_sa *sa, uint32_t spi_in,
+			struct ike_child **out);
+/*
+ * ike_sa_child_add() - ike_sa_child_insert() with SPI 0, for SAs in no
+ * table (tests): the caller sets the SPI, which must not change once
+ * the SA is filed.
  */
 int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out);
 /* ike_sa_child_del() - drop a record (the last one takes its place). */
 void ike_sa_child_del(struct ike_sa *sa, struct ike_child *ch);
+/*
+ * ike_sa_children_move() - @dst (no pairs) takes @src's pairs and their
+ * waiting jobs over (an IKE SA rekey); the Child SA index follows.
+ */
+void ike_sa_children_move(struct ike_sa *dst, struct ike_sa *src);
+/* ike_sa_children_index() - file @sa's pairs in @map (or take them out:
+ * NULL); 0 or -ENOMEM (then they stay unfiled). */
+int ike_sa_children_index(struct ike_sa *sa, struct spimap *map);
 
 #endif /* ACIKD_IKE_SA_H */

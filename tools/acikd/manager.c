@@ -27,9 +27,16 @@ struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 				    const struct ike_env_ops *ops, void *arg)
 {
 	struct ike_manager *m = calloc(1, sizeof(*m));
+	uint8_t key[HASH_KEY_LEN];
 
 	if (!m)
 		return NULL;
+	/* The hash key: the peer must not guess which SPIs collide. */
+	if (ops->random(arg, key, sizeof(key)) ||
+	    ike_sa_table_init(&m->table, key)) {
+		free(m);
+		return NULL;
+	}
 	m->ctx.cfg = cfg;
 	m->ctx.ops = ops;
 	m->ctx.arg = arg;
@@ -50,6 +57,7 @@ void ike_manager_free(struct ike_manager *m)
 	if (!m)
 		return;
 	ike_sa_table_walk(&m->table, free_one, &m->table);
+	ike_sa_table_fini(&m->table);
 	cookie_clear(&m->cookie);
 	free(m);
 }
@@ -85,6 +93,11 @@ void manager_delete_sa(struct ike_manager *m, struct ike_sa *sa)
 void manager_run_jobs(struct ike_manager *m, struct ike_sa *sa)
 {
 	run_jobs(m, sa);
+}
+
+void manager_update(struct ike_manager *m, struct ike_sa *sa)
+{
+	ike_sa_table_update(&m->table, sa, m->ctx.now_ms);
 }
 
 static struct conn *conn_by_name(const struct acikd_config *cfg,
@@ -127,10 +140,16 @@ int ike_manager_initiate(struct ike_manager *m, uint64_t now_ms,
 		ike_sa_free(sa);
 		return err;
 	}
-	ike_sa_table_add(&m->table, sa);
+	err = ike_sa_table_add(&m->table, sa, now_ms);
+	if (err) {
+		ike_sa_free(sa);
+		return err;
+	}
 	err = ike_init_start(sa, &m->ctx, conn->ike[0].dh[0]);
 	if (err)
 		delete_sa(m, sa);
+	else
+		manager_update(m, sa);
 	return err;
 }
 
@@ -160,7 +179,10 @@ static void respond_init(struct ike_manager *m, const struct enc_message *req,
 		return;
 	}
 	sa->expect_req_id = 1;
-	ike_sa_table_add(&m->table, sa);
+	if (ike_sa_table_add(&m->table, sa, m->ctx.now_ms)) {
+		ike_sa_free(sa);
+		return;
+	}
 	ike_sa_send_response(sa, &m->ctx, local, remote, natt,
 			     enc_buf_chunk(&out));
 }
@@ -230,13 +252,19 @@ static struct ike_sa *collided(struct ike_manager *m, const struct ike_sa *sa)
 	       b : NULL;
 }
 
-/* A new IKE SA from a rekey goes into the table, its jobs with it. */
-static void add_rekeyed(struct ike_manager *m, struct ike_sa *n)
+/*
+ * A new IKE SA from a rekey goes into the table. Out of memory even for
+ * its timer, it goes with the pairs it took over (they could never be
+ * rekeyed); return false then.
+ */
+static bool add_rekeyed(struct ike_manager *m, struct ike_sa *n)
 {
-	if (!n)
-		return;
-	ike_sa_table_add(&m->table, n);
-	run_jobs(m, n);
+	if (!ike_sa_table_add(&m->table, n, m->ctx.now_ms))
+		return true;
+	while (n->n_children)
+		child_remove(n, &m->ctx, n->children[n->n_children - 1].spi_in);
+	ike_sa_free(n);
+	return false;
 }
 
 /* Our outstanding request's response: hand it to its task. */
@@ -276,7 +304,8 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 		struct ike_sa *b = collided(m, sa), *n;
 
 		err = ike_rekey_process(sa, &m->ctx, msg, b, &n);
-		add_rekeyed(m, n);
+		if (n && add_rekeyed(m, n))
+			run_jobs(m, n);
 		if (b)
 			run_jobs(m, b);
 	} else if (msg->hdr.exchange == CREATE_CHILD_SA) {
@@ -351,8 +380,8 @@ static int respond_create(struct ike_manager *m, struct ike_sa *sa,
 	/* No SPI (0) is answered TEMPORARY_FAILURE. */
 	ike_sa_new_spi(&m->table, &m->ctx, &spi);
 	err = ike_rekey_respond(sa, &m->ctx, msg, spi, out, fresh);
-	if (*fresh)
-		ike_sa_table_add(&m->table, *fresh);
+	if (*fresh && !add_rekeyed(m, *fresh))
+		*fresh = NULL;
 	return err;
 }
 
@@ -462,7 +491,9 @@ static int start_job(struct ike_manager *m, struct ike_sa *sa,
 /*
  * Start queued jobs, oldest first, until one has a request outstanding
  * (window 1). A job that fails to start is dropped: a failed rekey
- * leaves the old pair to its hard expiry.
+ * leaves the old pair to its hard expiry. Every event ends here for
+ * each SA it touched: the SA's deadline and indexes are brought up to
+ * date (ike_sa_table_update()).
  */
 static void run_jobs(struct ike_manager *m, struct ike_sa *sa)
 {
@@ -479,6 +510,7 @@ static void run_jobs(struct ike_manager *m, struct ike_sa *sa)
 			sa->out_job = j;
 			sa->out_is_job = true;
 		}
+	manager_update(m, sa);
 }
 
 int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
@@ -531,194 +563,85 @@ int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
 	return 0;
 }
 
-/*
- * Dead peer detection (acikd.conf(5) dpd_delay, dpd_timeout): after
- * dpd_delay of silence a liveness check is queued, unless a request is
- * outstanding already (its answer tells as much); once the peer has been
- * silent for dpd_timeout the SA is dead. The outstanding request's
- * retransmissions last as long (ike_sa.c, retx_until()), so both ends
- * agree. Return: true when the SA is dead.
- */
-static bool dpd_dead(struct ike_sa *sa, uint64_t now)
+/* The SA holding pair @spi_in of @tunnel (any tunnel if NULL). */
+static struct ike_sa *child_owner(struct ike_manager *m, const char *tunnel,
+				  uint32_t spi_in)
 {
-	const struct conn *cn = sa->conn;
-
-	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn || !cn->dpd_seconds)
-		return false;
-	if (cn->dpd_timeout_seconds &&
-	    now >= sa->last_heard_ms + 1000ULL * cn->dpd_timeout_seconds)
-		return true;
-	/* A full queue (-ENOSPC) tries again at the next tick. */
-	if (!sa->out_pending &&
-	    now >= sa->last_heard_ms + 1000ULL * cn->dpd_seconds)
-		ike_sa_queue_job(sa, IKE_JOB_DPD, 0);
-	return false;
-}
-
-/* When dpd_dead() has something to do next, or 0. */
-static uint64_t dpd_deadline(const struct ike_sa *sa, uint64_t now)
-{
-	const struct conn *cn = sa->conn;
-	uint64_t check, dead;
-
-	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn || !cn->dpd_seconds)
-		return 0;
-	check = sa->last_heard_ms + 1000ULL * cn->dpd_seconds;
-	dead = cn->dpd_timeout_seconds ?
-	       sa->last_heard_ms + 1000ULL * cn->dpd_timeout_seconds : 0;
-	/* A check already queued (or waiting for the window): the end. */
-	if (sa->out_pending || check <= now)
-		return dead;
-	return check;
-}
-
-/*
- * The IKE SA's rekey is due: queue it once (the task sets the next time
- * if it fails). A rekeyed SA whose DELETE never came goes by itself.
- * Return: true when the SA is to go.
- */
-static bool rekey_tick(struct ike_sa *sa, uint64_t now)
-{
-	if (sa->state == IKE_SA_STATE_REKEYED)
-		return !sa->out_pending && now >= sa->rekeyed_ms + IKE_REKEYED_MS;
-	if (sa->state == IKE_SA_STATE_ESTABLISHED && sa->rekey_at_ms &&
-	    now >= sa->rekey_at_ms &&
-	    !ike_sa_queue_job(sa, IKE_JOB_REKEY_IKE, 0))
-		sa->rekey_at_ms = 0;
-	return false;
-}
-
-static void tick_one(void *arg, struct ike_sa *sa)
-{
-	struct ike_manager *m = arg;
-
-	if (ike_sa_retransmit(sa, &m->ctx) || dpd_dead(sa, m->ctx.now_ms) ||
-	    rekey_tick(sa, m->ctx.now_ms) ||
-	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED &&
-	     m->ctx.now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
-		delete_sa(m, sa);
-	else
-		run_jobs(m, sa);
-}
-
-struct deadline {
-	uint64_t next;
-	uint64_t now;
-};
-
-static void deadline_one(void *arg, struct ike_sa *sa)
-{
-	struct deadline *d = arg;
-	uint64_t t = ike_sa_deadline(sa);
-	uint64_t dpd = dpd_deadline(sa, d->now);
-
-	if (dpd && (!t || dpd < t))
-		t = dpd;
-	if (sa->state == IKE_SA_STATE_ESTABLISHED && sa->rekey_at_ms &&
-	    (!t || sa->rekey_at_ms < t))
-		t = sa->rekey_at_ms;
-	if (t && (!d->next || t < d->next))
-		d->next = t;
-}
-
-/* Return: the next time tick wants to run, 0 if none is due. */
-uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
-{
-	struct deadline d = { .now = now_ms };
-
-	m->ctx.now_ms = now_ms;
-	ike_sa_table_walk(&m->table, tick_one, m);
-	ike_sa_table_walk(&m->table, deadline_one, &d);
-	return d.next;
-}
-
-struct expired {
-	const char *tunnel;
-	uint32_t spi_in;
 	struct ike_sa *sa;
-};
+	size_t it = 0;
 
-static void find_child(void *arg, struct ike_sa *sa)
-{
-	struct expired *x = arg;
-
-	if (!x->sa && sa->conn && ike_sa_child_by_in(sa, x->spi_in) &&
-	    (!x->tunnel || !strcmp(sa->conn->actun_tunnel, x->tunnel)))
-		x->sa = sa;
+	while ((sa = ike_sa_table_by_child(&m->table, spi_in, &it)))
+		if (sa->conn &&
+		    (!tunnel || !strcmp(sa->conn->actun_tunnel, tunnel)))
+			return sa;
+	return NULL;
 }
 
 /*
  * actun says a pair is due: soft, rekey it; hard, it is out of actun
- * already: drop it and tell the peer (DELETE). The owner is found by a
- * walk over every SA; an index by Child SPI is for the 100k-SA timers.
+ * already: drop it and tell the peer (DELETE). The owner comes from the
+ * Child SA index (SPIs are unique per tunnel only: the tunnel decides).
  */
 void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
 			       const char *tunnel, uint32_t spi_in, bool hard)
 {
-	struct expired x = { .tunnel = tunnel, .spi_in = spi_in };
+	struct ike_sa *sa = child_owner(m, tunnel, spi_in);
 	struct ike_child *ch;
 
 	m->ctx.now_ms = now_ms;
-	ike_sa_table_walk(&m->table, find_child, &x);
-	if (!x.sa)
+	if (!sa)
 		return;
-	ch = ike_sa_child_by_in(x.sa, spi_in);
+	ch = ike_sa_child_by_in(sa, spi_in);
 	if (hard) {
 		/* The DELETE job removes the pair; if none will run, now. */
-		if (x.sa->state == IKE_SA_STATE_ESTABLISHED)
-			ike_sa_queue_child_job(x.sa, IKE_JOB_DELETE_CHILD, ch);
+		if (sa->state == IKE_SA_STATE_ESTABLISHED)
+			ike_sa_queue_child_job(sa, IKE_JOB_DELETE_CHILD, ch);
 		else
-			child_remove(x.sa, &m->ctx, spi_in);
+			child_remove(sa, &m->ctx, spi_in);
 	} else if (!ch->rekeyed) {
-		ike_sa_queue_child_job(x.sa, IKE_JOB_REKEY_CHILD, ch);
+		ike_sa_queue_child_job(sa, IKE_JOB_REKEY_CHILD, ch);
 	}
-	run_jobs(m, x.sa);
+	run_jobs(m, sa);
 }
 
-/* Find the established IKE SA of @conn_name (the first one). */
-struct by_conn {
-	const char *name;
-	struct ike_sa *sa;
-};
-
-static void find_conn(void *arg, struct ike_sa *sa)
+/* The established IKE SA of @name (the first one found), or NULL. */
+static struct ike_sa *find_conn(struct ike_manager *m, const char *name)
 {
-	struct by_conn *b = arg;
+	struct ike_sa *sa = NULL;
 
-	if (!b->sa && sa->conn && sa->state == IKE_SA_STATE_ESTABLISHED &&
-	    !strcmp(sa->conn->name, b->name))
-		b->sa = sa;
+	while ((sa = ike_sa_table_by_conn(&m->table, name, sa)))
+		if (sa->state == IKE_SA_STATE_ESTABLISHED)
+			return sa;
+	return NULL;
 }
 
 int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
 			     const char *conn_name)
 {
-	struct by_conn b = { .name = conn_name };
+	struct ike_sa *sa = find_conn(m, conn_name);
 	int err;
 
 	m->ctx.now_ms = now_ms;
-	ike_sa_table_walk(&m->table, find_conn, &b);
-	if (!b.sa)
+	if (!sa)
 		return -ENOENT;
-	err = ike_sa_queue_job(b.sa, IKE_JOB_CREATE_CHILD, 0);
+	err = ike_sa_queue_job(sa, IKE_JOB_CREATE_CHILD, 0);
 	if (!err)
-		run_jobs(m, b.sa);
+		run_jobs(m, sa);
 	return err;
 }
 
 int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
 		       const char *conn_name)
 {
-	struct by_conn b = { .name = conn_name };
+	struct ike_sa *sa = find_conn(m, conn_name);
 	int err;
 
 	m->ctx.now_ms = now_ms;
-	ike_sa_table_walk(&m->table, find_conn, &b);
-	if (!b.sa)
+	if (!sa)
 		return -ENOENT;
-	err = ike_sa_queue_job(b.sa, IKE_JOB_DELETE_IKE, 0);
+	err = ike_sa_queue_job(sa, IKE_JOB_DELETE_IKE, 0);
 	if (!err)
-		run_jobs(m, b.sa);
+		run_jobs(m, sa);
 	return err;
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * manager_int.h - what manager.c (the dispatch, the jobs, the timers)
- * shares with manager_sa.c (IKE SAs that end because of something other
- * than their own exchanges: INITIAL_CONTACT, a reload, the shutdown).
+ * manager_int.h - what manager.c (the dispatch, the jobs) shares with
+ * manager_timer.c (the tick) and manager_sa.c (IKE SAs that end because
+ * of something other than their own exchanges: INITIAL_CONTACT, a
+ * reload, the shutdown).
  * struct ike_manager stays private to manager.c.
  */
 #ifndef ACIKD_MANAGER_INT_H
@@ -16,8 +17,13 @@ struct ike_ctx *manager_ctx(struct ike_manager *m);
 struct ike_sa_table *manager_table(struct ike_manager *m);
 /* Take @sa's pairs out of actun (routes with the last), then free it. */
 void manager_delete_sa(struct ike_manager *m, struct ike_sa *sa);
-/* Start @sa's queued jobs if its request window is free. */
+/*
+ * Start @sa's queued jobs if its request window is free; then, as at the
+ * end of every event, manager_update().
+ */
 void manager_run_jobs(struct ike_manager *m, struct ike_sa *sa);
+/* @sa changed: its deadline and indexes follow (ike_sa_table_update()). */
+void manager_update(struct ike_manager *m, struct ike_sa *sa);
 
 /* manager_sa.c */
 

@@ -10,14 +10,6 @@
 #include "manager_int.h"
 #include "tasks/tasks.h"
 
-/* Another SA (@w->sa aside) with @w->sa's connection and peer. */
-struct peer_walk {
-	struct ike_manager *m;
-	struct ike_sa *sa;
-	bool found;
-	bool remove;
-};
-
 static bool same_peer(const struct ike_sa *a, const struct ike_sa *b)
 {
 	if (a == b || !a->conn || !b->conn ||
@@ -30,36 +22,42 @@ static bool same_peer(const struct ike_sa *a, const struct ike_sa *b)
 	       a->remote.sin_addr.s_addr == b->remote.sin_addr.s_addr;
 }
 
-static void peer_one(void *arg, struct ike_sa *o)
-{
-	struct peer_walk *w = arg;
-
-	if (!same_peer(o, w->sa))
-		return;
-	w->found = true;
-	/*
-	 * The peer forgot the SAs it had with us: their pairs leave actun
-	 * silently (no DELETE to a peer that does not know them); the
-	 * tunnel's routes stay with the new SA's pair (kernel.c counts
-	 * pairs across IKE SAs). Half-open SAs are left to their timer.
-	 */
-	if (w->remove && o->state >= IKE_SA_STATE_ESTABLISHED)
-		manager_delete_sa(w->m, o);
-}
-
+/*
+ * The other SAs with @sa's peer are among those of its connection (the
+ * table files them by name): a handful, however many SAs there are.
+ */
 void manager_initial_contact(struct ike_manager *m, struct ike_sa *sa)
 {
-	struct peer_walk w = { .m = m, .sa = sa, .remove = true };
+	struct ike_sa_table *t = manager_table(m);
+	struct ike_sa *o, *next;
 
-	ike_sa_table_walk(manager_table(m), peer_one, &w);
+	if (!sa->conn)
+		return;
+	for (o = ike_sa_table_by_conn(t, sa->conn->name, NULL); o; o = next) {
+		next = ike_sa_table_by_conn(t, sa->conn->name, o);
+		/*
+		 * The peer forgot the SAs it had with us: their pairs leave
+		 * actun silently (no DELETE to a peer that does not know
+		 * them); the tunnel's routes stay with the new SA's pair
+		 * (kernel.c counts pairs across IKE SAs). Half-open SAs are
+		 * left to their timer.
+		 */
+		if (same_peer(o, sa) && o->state >= IKE_SA_STATE_ESTABLISHED)
+			manager_delete_sa(m, o);
+	}
 }
 
 bool manager_first_contact(struct ike_manager *m, struct ike_sa *sa)
 {
-	struct peer_walk w = { .m = m, .sa = sa };
+	struct ike_sa_table *t = manager_table(m);
+	struct ike_sa *o = NULL;
 
-	ike_sa_table_walk(manager_table(m), peer_one, &w);
-	return !w.found;
+	if (!sa->conn)
+		return true;
+	while ((o = ike_sa_table_by_conn(t, sa->conn->name, o)))
+		if (same_peer(o, sa))
+			return false;
+	return true;
 }
 
 struct reload_walk {
@@ -126,8 +124,10 @@ static void shutdown_one(void *arg, struct ike_sa *sa)
 	 * Once, whatever the window: an outstanding request's answer no
 	 * longer matters, and a peer that has answered it takes this one.
 	 */
-	if (sa->state == IKE_SA_STATE_ESTABLISHED)
+	if (sa->state == IKE_SA_STATE_ESTABLISHED) {
 		info_delete_ike_start(sa, manager_ctx(w->m));
+		manager_update(w->m, sa);
+	}
 	w->deleting += sa->state == IKE_SA_STATE_DELETING;
 }
 

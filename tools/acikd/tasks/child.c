@@ -194,7 +194,7 @@ int child_install(struct ike_sa *sa, const struct ike_ctx *c,
 	child_sa_keys_clear(&keys);
 	if (err)
 		return err;
-	err = ike_sa_child_add(sa, &rec);
+	err = ike_sa_child_insert(sa, spi_in, &rec);
 	if (err) {
 		/* Out of memory: do not leave an SA we cannot remove. */
 		struct child_sa_remove r = {

@@ -354,12 +354,7 @@ static void take_over(struct ike_sa *sa, struct ike_sa *old,
 {
 	struct ike_job j;
 
-	sa->children = old->children;
-	sa->n_children = old->n_children;
-	sa->cap_children = old->cap_children;
-	sa->n_wanted = old->n_wanted;
-	old->children = NULL;
-	old->n_children = old->cap_children = old->n_wanted = 0;
+	ike_sa_children_move(sa, old);
 	while (!ike_sa_next_job(old, &j))
 		if (j.kind == IKE_JOB_REKEY_CHILD ||
 		    j.kind == IKE_JOB_DELETE_CHILD ||

@@ -739,15 +739,17 @@ static void test_table_half_open(void **state)
 				   IKE_SA_STATE_REKEYED,
 				   IKE_SA_STATE_DELETING };
 	struct ike_sa *sa[4];
+	uint8_t key[HASH_KEY_LEN] = { 1 };
 
 	(void)state;
 	assert_non_null(t);
+	assert_int_equal(ike_sa_table_init(t, key), 0);
 	for (int i = 0; i < 4; i++) {
 		sa[i] = ike_sa_new(true, NULL, &a, &a, 0);
 		assert_non_null(sa[i]);
 		sa[i]->spi_i = 0x1000 + (uint64_t)i;
 		sa[i]->state = st[i];
-		ike_sa_table_add(t, sa[i]);
+		assert_int_equal(ike_sa_table_add(t, sa[i], 0), 0);
 	}
 	assert_int_equal(t->count, 4);
 	assert_int_equal(t->half_open, 1);
@@ -758,6 +760,7 @@ static void test_table_half_open(void **state)
 		ike_sa_free(sa[i]);
 	}
 	assert_int_equal(t->count + t->half_open, 0);
+	ike_sa_table_fini(t);
 	free(t);
 }
 

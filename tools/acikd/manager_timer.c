@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * manager_timer.c - ike_manager_tick() (ike.h): whatever is due on the
+ * IKE SAs: retransmissions and their end, a responder's half-open SA
+ * expiring, dead peer detection, IKE SA rekeys, rekeyed SAs whose DELETE
+ * never came. Each SA sits in the table's timer heap under its next
+ * deadline (ike_sa_deadline()), so a tick costs O(log n) per due SA and
+ * nothing for the others.
+ */
+#include <stdlib.h>
+
+#include "manager_int.h"
+
+/*
+ * Dead peer detection (acikd.conf(5) dpd_delay, dpd_timeout): after
+ * dpd_delay of silence a liveness check is queued, unless a request is
+ * outstanding already (its answer tells as much); once the peer has been
+ * silent for dpd_timeout the SA is dead. The outstanding request's
+ * retransmissions last as long (ike_sa.c, retx_until()), so both ends
+ * agree. Return: true when the SA is dead.
+ */
+static bool dpd_dead(struct ike_sa *sa, uint64_t now)
+{
+	const struct conn *cn = sa->conn;
+
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || !cn || !cn->dpd_seconds)
+		return false;
+	if (cn->dpd_timeout_seconds &&
+	    now >= sa->last_heard_ms + 1000ULL * cn->dpd_timeout_seconds)
+		return true;
+	/* A full queue (-ENOSPC) tries again at the next deadline. */
+	if (!sa->out_pending &&
+	    now >= sa->last_heard_ms + 1000ULL * cn->dpd_seconds)
+		ike_sa_queue_job(sa, IKE_JOB_DPD, 0);
+	return false;
+}
+
+/*
+ * The IKE SA's rekey is due: queue it once (the task sets the next time
+ * if it fails). A rekeyed SA whose DELETE never came goes by itself.
+ * Return: true when the SA is to go.
+ */
+static bool rekey_tick(struct ike_sa *sa, uint64_t now)
+{
+	if (sa->state == IKE_SA_STATE_REKEYED)
+		return !sa->out_pending && now >= sa->rekeyed_ms + IKE_REKEYED_MS;
+	if (sa->state == IKE_SA_STATE_ESTABLISHED && sa->rekey_at_ms &&
+	    now >= sa->rekey_at_ms &&
+	    !ike_sa_queue_job(sa, IKE_JOB_REKEY_IKE, 0))
+		sa->rekey_at_ms = 0;
+	return false;
+}
+
+/* One due SA; it touches no other SA (so the others' heap places hold). */
+static void tick_one(struct ike_manager *m, struct ike_sa *sa)
+{
+	const struct ike_ctx *c = manager_ctx(m);
+
+	if (ike_sa_retransmit(sa, c) || dpd_dead(sa, c->now_ms) ||
+	    rekey_tick(sa, c->now_ms) ||
+	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED &&
+	     c->now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
+		manager_delete_sa(m, sa);
+	else
+		manager_run_jobs(m, sa);	/* and its new deadline */
+}
+
+/* Return: the next time tick wants to run, 0 if none is due. */
+uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
+{
+	struct ike_sa_table *t = manager_table(m);
+	struct ike_sa *sa;
+
+	manager_ctx(m)->now_ms = now_ms;
+#ifdef ACIKD_CHECK_TIMERS
+	/* Every SA's heap entry is its deadline: no event forgot one. */
+	if (ike_sa_table_check(t, now_ms))
+		abort();
+#endif
+	ike_sa_table_tick_begin(t);
+	while ((sa = ike_sa_table_due(t, now_ms)))
+		tick_one(m, sa);
+	return ike_sa_table_tick_end(t, now_ms);
+}
