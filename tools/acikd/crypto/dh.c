@@ -19,6 +19,7 @@
 
 struct dh_key {
 	uint16_t group;
+	unsigned int refs;	/* a reused key pair is shared (dh_cache.c) */
 	EVP_PKEY *pkey;
 };
 
@@ -240,6 +241,7 @@ int dh_key_create(uint16_t group, struct dh_key **key)
 	    EVP_PKEY_generate(ctx, &(*key)->pkey) <= 0)
 		goto out;
 	(*key)->group = group;
+	(*key)->refs = 1;
 	err = 0;
 out:
 	EVP_PKEY_CTX_free(ctx);
@@ -268,6 +270,7 @@ int dh_key_import(uint16_t group, struct chunk priv, struct chunk pub,
 	if (!*key)
 		return -ENOMEM;
 	(*key)->group = group;
+	(*key)->refs = 1;
 	err = dh_pkey_from(g, pub, priv, &(*key)->pkey);
 	if (err) {
 		dh_key_free(*key);
@@ -276,9 +279,15 @@ int dh_key_import(uint16_t group, struct chunk priv, struct chunk pub,
 	return err;
 }
 
+struct dh_key *dh_key_get(struct dh_key *key)
+{
+	key->refs++;
+	return key;
+}
+
 void dh_key_free(struct dh_key *key)
 {
-	if (!key)
+	if (!key || --key->refs)
 		return;
 	EVP_PKEY_free(key->pkey);	/* clears the private BIGNUM */
 	OPENSSL_cleanse(key, sizeof(*key));

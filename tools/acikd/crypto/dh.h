@@ -76,7 +76,16 @@ int dh_key_import(uint16_t group, struct chunk priv, struct chunk pub,
 		  struct dh_key **key);
 
 /**
- * dh_key_free() - free a key pair, wiping its private value
+ * dh_key_get() - another reference to a key pair (a reused one, dh_cache.h)
+ * @key: the key pair
+ *
+ * Return: @key; each reference is dropped with dh_key_free().
+ */
+struct dh_key *dh_key_get(struct dh_key *key);
+
+/**
+ * dh_key_free() - drop a reference to a key pair; the last one frees it,
+ * wiping its private value
  * @key: the key pair, or NULL
  */
 void dh_key_free(struct dh_key *key);
