@@ -30,6 +30,7 @@
 #include <openssl/crypto.h>
 
 #include "config_int.h"
+#include "crypto/dh_cache.h"
 
 #define CONFIG_MAX_FILE		(4 << 20)	/* far above 4096 connections */
 #define VALUE_MAX_ITEMS		CONFIG_MAX_TS	/* the longest list */
@@ -263,6 +264,7 @@ static const struct key acikd_keys[] = {
 	{ "control", cv_path, CFG(ctl_path), 0, 1, 0, false },
 	{ "cookie-threshold", cv_uint, CFG(half_open_cookie_threshold), 0, 1,
 	  0, false },
+	{ "dh-reuse", cv_uint, CFG(dh_reuse_seconds), 0, 1, 0, false },
 };
 
 static const struct key conn_keys[] = {
@@ -616,6 +618,10 @@ int config_load(const char *path, struct acikd_config **out, char *err,
 		p->cfg->half_open_cookie_threshold = 100;
 		ret = parse_block(p, &top, p->cfg, 0);
 	}
+	if (!ret && p->cfg->dh_reuse_seconds > DH_REUSE_MAX_SECONDS)
+		ret = fail(p, 0, "dh-reuse (%u s) is over %u s: the key pair "
+			   "would protect too many IKE SAs", p->cfg->dh_reuse_seconds,
+			   DH_REUSE_MAX_SECONDS);
 	if (ret == -ENOMEM)
 		fail(p, p->tok.line, "out of memory");
 	if (ret)

@@ -137,12 +137,15 @@ struct conn {
  * @ctl_path: the control socket's path
  * @half_open_cookie_threshold: from this many half-open IKE SAs on,
  *	IKE_SA_INIT requests must carry a COOKIE (RFC 7296 2.6); 0: always
+ * @dh_reuse_seconds: how long the responder reuses its key pair of a
+ *	group (RFC 7296 2.12, crypto/dh_cache.h); 0 (default): never
  */
 struct acikd_config {
 	struct conn **conns;
 	unsigned int n_conns;
 	char ctl_path[108];
 	unsigned int half_open_cookie_threshold;
+	unsigned int dh_reuse_seconds;
 };
 
 int config_load(const char *path, struct acikd_config **out, char *err,

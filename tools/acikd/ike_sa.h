@@ -74,6 +74,7 @@ struct ike_ctx {
 	const struct ike_env_ops *ops;
 	void *arg;
 	uint64_t now_ms;
+	struct dh_cache *dh_cache;	/* the responder's reused key pairs */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cookie.h"
+#include "crypto/dh_cache.h"
 #include "ike.h"
 #include "ike_sa.h"
 #include "manager_int.h"
@@ -21,6 +22,7 @@ struct ike_manager {
 	struct ike_ctx ctx;
 	struct ike_sa_table table;
 	struct ike_cookie cookie;	/* cookie.c: secrets, counters */
+	struct dh_cache dh_cache;	/* dh-reuse */
 };
 
 struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
@@ -40,6 +42,8 @@ struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 	m->ctx.cfg = cfg;
 	m->ctx.ops = ops;
 	m->ctx.arg = arg;
+	dh_cache_init(&m->dh_cache, 1000 * cfg->dh_reuse_seconds);
+	m->ctx.dh_cache = &m->dh_cache;
 	m->table.frag.sa_max = FRAG_SA_MAX_BYTES;
 	m->table.frag.max = FRAG_POOL_MAX_BYTES;
 	return m;
@@ -59,6 +63,7 @@ void ike_manager_free(struct ike_manager *m)
 	ike_sa_table_walk(&m->table, free_one, &m->table);
 	ike_sa_table_fini(&m->table);
 	cookie_clear(&m->cookie);
+	dh_cache_clear(&m->dh_cache);
 	free(m);
 }
 

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "crypto/dh_cache.h"
 #include "manager_int.h"
 #include "tasks/tasks.h"
 
@@ -106,8 +107,14 @@ void ike_manager_set_config(struct ike_manager *m, uint64_t now_ms,
 {
 	struct reload_walk w = { .m = m, .cfg = cfg };
 
+	struct dh_cache *dh = manager_ctx(m)->dh_cache;
+
 	manager_ctx(m)->cfg = cfg;
 	manager_ctx(m)->now_ms = now_ms;
+	/* a new window applies to the next pair; none: none is kept */
+	dh->lifetime_ms = 1000 * cfg->dh_reuse_seconds;
+	if (!dh->lifetime_ms)
+		dh_cache_clear(dh);
 	ike_sa_table_walk(manager_table(m), reload_one, &w);
 }
 

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "cookie.h"
+#include "crypto/dh_cache.h"
 #include "crypto/keymat.h"
 #include "negotiate.h"
 #include "tasks.h"
@@ -130,11 +131,19 @@ static int new_key_pair(struct ike_sa *sa, uint16_t group)
 	return dh_key_create(group, &sa->dh);
 }
 
-/* Our key pair of @group, its public value in @pub. */
-static int new_key(struct ike_sa *sa, uint16_t group, struct chunk *pub)
+/*
+ * The responder's key pair of @group, reused within dh-reuse (dh_cache.h),
+ * its public value in @pub.
+ */
+static int responder_key(struct ike_sa *sa, const struct ike_ctx *c,
+			 uint16_t group, struct chunk *pub)
 {
-	int err = new_key_pair(sa, group);
+	int err;
 
+	dh_key_free(sa->dh);
+	sa->dh = NULL;
+	sa->dh_group = group;
+	err = dh_cache_key(c->dh_cache, group, c->now_ms, &sa->dh);
 	return err ? err : dh_public_value(sa->dh, pub);
 }
 
@@ -447,7 +456,7 @@ static int responder_keys(struct ike_sa *sa, const struct ike_ctx *c,
 	if (!err)
 		err = new_nonce(c, &sa->nr);
 	if (!err)
-		err = new_key(sa, sa->dh_group, pub);
+		err = responder_key(sa, c, sa->dh_group, pub);
 	if (!err)
 		err = derive(sa, ke->u.ke.data);
 	return err;

@@ -366,7 +366,8 @@ static void test_defaults(void **state)
 	config_free(cfg);
 
 	/* Other settings. */
-	cfg = load_ok("acikd { control = /tmp/x.ctl cookie-threshold = 0 }\n"
+	cfg = load_ok("acikd { control = /tmp/x.ctl cookie-threshold = 0 "
+		      "dh-reuse = 300 }\n"
 		      ONE("    rekey_time = 90m dpd_delay = 1m dpd_timeout = 1d\n"
 			  "    fragmentation = no initiate = true\n"
 			  "    fragment_size = 1400\n"
@@ -374,6 +375,7 @@ static void test_defaults(void **state)
 	c = cfg->conns[0];
 	assert_string_equal(cfg->ctl_path, "/tmp/x.ctl");
 	assert_int_equal(cfg->half_open_cookie_threshold, 0);
+	assert_int_equal(cfg->dh_reuse_seconds, 300);
 	assert_int_equal(c->rekey_seconds, 5400);
 	assert_int_equal(c->dpd_seconds, 60);
 	assert_int_equal(c->dpd_timeout_seconds, 86400);

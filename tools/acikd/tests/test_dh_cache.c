@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "crypto/dh_cache.h"
+#include "ike_testenv.h"
 
 static struct chunk pub_of(struct dh_key *k)
 {
@@ -104,12 +105,69 @@ static void test_outlives_cache(void **state)
 	assert_int_equal(dh_cache_key(&c, 1, 0, &a), -EOPNOTSUPP);
 }
 
+/* The KE value of the IKE_SA_INIT responses the responder sent. */
+static unsigned int responder_kes(struct te_env *e, struct chunk *ke,
+				  unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < e->n_log && n < max; i++) {
+		struct enc_message *m = malloc(sizeof(*m));
+		const struct enc_payload *p;
+
+		assert_non_null(m);
+		if (e->log[i].from == 1 &&
+		    !enc_message_parse(m, chunk_from(e->log[i].data,
+						     e->log[i].len)) &&
+		    m->hdr.exchange == IKE_SA_INIT &&
+		    (p = enc_message_find(m, IKE_PL_KE, NULL)))
+			assert_int_equal(chunk_dup(&ke[n++], p->u.ke.data.ptr,
+						   p->u.ke.data.len), 0);
+		free(m);
+	}
+	return n;
+}
+
+/* Three handshakes; whether the responder's KE values were the same. */
+static void handshakes(unsigned int reuse_seconds, bool want_same)
+{
+	struct chunk ke[3] = { CHUNK_EMPTY, CHUNK_EMPTY, CHUNK_EMPTY };
+	struct te_env e;
+
+	te_setup(&e);
+	e.side[1].cfg.dh_reuse_seconds = reuse_seconds;
+	te_start(&e);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(ike_manager_initiate(e.side[0].m, e.now,
+						      "conn0"), 0);
+		te_run(&e);
+		e.now += 1000;
+	}
+	assert_int_equal(te_list(&e, 1).established, 3);
+	assert_int_equal(e.side[1].n_inst, 3);	/* every Child SA works */
+	assert_int_equal(responder_kes(&e, ke, 3), 3);
+	assert_true(chunk_equal(ke[0], ke[1]) == want_same);
+	assert_true(chunk_equal(ke[1], ke[2]) == want_same);
+	for (int i = 0; i < 3; i++)
+		chunk_free(&ke[i]);
+	te_free(&e);
+}
+
+/* dh-reuse in the responder: one key pair for the window, else fresh. */
+static void test_manager_reuse(void **state)
+{
+	(void)state;
+	handshakes(10, true);
+	handshakes(0, false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_reuse_window),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_outlives_cache),
+		cmocka_unit_test(test_manager_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
