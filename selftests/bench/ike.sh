@@ -1,0 +1,256 @@
+#!/bin/bash
+# Benchmark of IKE handshakes: IKE_SA_INIT + IKE_AUTH with one Child SA
+# (PSK) per IKE SA, answered by acikd and, in the same run under the same
+# load, by strongSwan's charon. Prints a table; asserts nothing about
+# speed. Run it in the VM with two vCPUs:
+#
+#   make && selftests/vm-run --smp 2 --mem 3072 -- selftests/bench/ike.sh
+#
+# The load generator is acikd itself: one daemon in namespace bgen with N
+# connections marked "initiate", all to the responder in bresp, which
+# starts them at once. The responder's cost is read from the kernel, not
+# from the clock: handshakes per CPU second = N / (utime + stime the
+# responder process used while the N IKE SAs came up), which is the rate
+# one core sustains and does not depend on how fast the generator is.
+# Memory per IKE SA = the responder's RSS growth / N.
+#
+# The responder's floor is its two Diffie-Hellman operations per handshake
+# (a key pair and the shared secret): "openssl speed" for the group, run
+# in the same VM, gives that limit (op/s / 2), and the table prints the
+# ratio of the measured rate to it.
+#
+# Neither responder asks for cookies (both thresholds set out of reach), and
+# charon keeps every IKE SA of the generator's one identity (unique = never).
+#
+# Guest CPU time is only honest on a quiet host: under TCG, time the host
+# takes the vCPU away is charged to whatever the guest was running. Run it
+# alone.
+#
+# Responders: acikd (a fresh key pair per IKE SA), acikd-reuse (dh-reuse =
+# 10: one key pair per group for 10 s, RFC 7296 2.12) and charon.
+#
+# Knobs (environment; vm-run passes ACTUN_* through): ACTUN_BENCH_IKE_N
+# (100 IKE SAs per case), ACTUN_BENCH_IKE_GROUPS ("ecp384 modp2048"),
+# ACTUN_BENCH_IKE_RESPONDERS ("acikd acikd-reuse charon"). Under TCG the absolute
+# numbers mean little; the ratios are what to compare.
+source "$(dirname "$0")/../lib/common.sh"
+source "$(dirname "$0")/../lib/strongswan.sh"
+
+N=${ACTUN_BENCH_IKE_N:-100}
+((N >= 1 && N <= 240)) || { echo "ACTUN_BENCH_IKE_N must be 1..240" >&2; exit 2; }
+GROUPS_=${ACTUN_BENCH_IKE_GROUPS:-ecp384 modp2048}
+RESPONDERS=${ACTUN_BENCH_IKE_RESPONDERS:-acikd acikd-reuse charon}
+ACIKD=$ACTUN_REPO/tools/acikd/acikd
+PSK="acikd benchmark pass phrase"
+W=$(mktemp -d)
+say() { echo "## $*" >&2; }
+
+declare -A RATE MEM SPEED
+
+# The namespaces, the link and an actun ipsec tunnel on each side.
+build() {
+	local ns i
+	for ns in bgen bresp; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+		ip -n $ns link add ac0 type actun
+		ip -n $ns link set ac0 up
+	done
+	ip link add vg netns bgen type veth peer name vr netns bresp
+	ip -n bgen addr add 192.0.2.2/24 dev vg && ip -n bgen link set vg up
+	for ((i = 1; i <= N; i++)); do
+		ip -n bgen addr add "$(gen_addr "$i")/24" dev vg || return
+	done
+	ip -n bresp addr add 192.0.2.1/24 dev vr && ip -n bresp link set vr up
+	acctl -n bresp tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.2 &&
+		acctl -n bgen tunnel add e1 dev ac0 mode ipsec local 192.0.2.2 remote 192.0.2.1
+}
+
+teardown() {
+	local i
+	ss_stop
+	pkill -x acikd
+	for i in $(seq 50); do	# the next case binds the same ports
+		pgrep -x acikd >/dev/null || break
+		sleep 0.2
+	done
+	ip netns del bgen 2>/dev/null
+	ip netns del bresp 2>/dev/null
+}
+
+# conn NAME LOCAL REMOTE GROUP TUNNEL LOCAL_TS REMOTE_TS [initiate]
+# (FQDN IDs: an address ID would have to be unique per address pair)
+conn() {
+	local me=resp peer=gen
+	[[ -n ${8:-} ]] && me=gen peer=resp
+	cat <<EOC
+    $1 {
+        local_addrs = $2
+        remote_addrs = $3
+        local { id = $me.bench.example }
+        remote { id = $peer.bench.example }
+        psk = "$PSK"
+        proposals = aes256gcm16-prfsha384-$4
+        esp_proposals = aes256gcm16
+        local_ts = $6
+        remote_ts = $7
+        actun { dev = ac0  tunnel = $5 }
+        ${8:+initiate = yes}
+    }
+EOC
+}
+
+# The generator's connections differ by their local address only (one
+# peer could not otherwise tell them apart: acikd refuses such a file).
+gen_addr() { echo "192.0.2.$((9 + $1))"; }
+generator_conf() {
+	local i
+	echo "connections {"
+	for ((i = 1; i <= N; i++)); do
+		conn "g$i" "$(gen_addr "$i")" 192.0.2.1 "$1" e1 10.2.0.0/24 10.1.0.0/24 yes
+	done
+	echo "}"
+}
+
+# The responder's connection for charon, like acikd's "r1".
+charon_conf() {
+	cat >"$W/swanctl.conf" <<EOC
+connections {
+	bench {
+		local_addrs = 192.0.2.1
+		remote_addrs = %any
+		# the generator's IKE SAs share one identity: keep them all
+		unique = never
+		proposals = aes256gcm16-prfsha384-$1
+		local {
+			auth = psk
+			id = resp.bench.example
+		}
+		remote {
+			auth = psk
+			id = gen.bench.example
+		}
+		children {
+			bench {
+				local_ts = 10.1.0.0/24
+				remote_ts = 10.2.0.0/24
+				esp_proposals = aes256gcm16
+			}
+		}
+	}
+}
+secrets {
+	ike-bench {
+		id-1 = resp.bench.example
+		id-2 = gen.bench.example
+		secret = "$PSK"
+	}
+}
+EOC
+}
+
+# The responder process's CPU time in clock ticks, and its RSS in kB.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# The generator's established IKE SAs.
+established() {
+	acctl -n bgen -j ike show 2>/dev/null |
+		jq '[.[] | select(.state == "established")] | length' 2>/dev/null || echo 0
+}
+
+RESP_PID=
+start_responder() { # RESPONDER GROUP: sets RESP_PID
+	local i
+	if [[ $1 == acikd* ]]; then
+		# no cookies in either responder: the load is not an attack;
+		# acikd-reuse: one key pair per group for 10 s (dh-reuse)
+		{ echo "acikd { cookie-threshold = 1000000"
+		  [[ $1 == acikd-reuse ]] && echo "dh-reuse = 10"
+		  echo "}"; echo "connections {"
+		  conn r1 192.0.2.1 %any "$2" c1 10.1.0.0/24 10.2.0.0/24; echo "}"; } >"$W/resp.conf"
+		ip netns exec bresp "$ACIKD" -f -c "$W/resp.conf" -n bresp >/dev/null 2>"$W/resp.log" &
+		RESP_PID=$!
+		for i in $(seq 50); do
+			ip netns exec bresp ss -Hlun 'sport = :500' | grep -q . && break
+			sleep 0.1
+		done
+	else
+		ss_init "$W" "    cookie_threshold = 1000000"
+		charon_conf "$2"
+		ss_start bresp || return
+		RESP_PID=$SS_PID
+		sw bresp --load-all --file "$W/swanctl.conf" --noprompt >/dev/null ||
+			say "swanctl could not load the responder's configuration"
+	fi
+}
+
+measure() { # RESPONDER GROUP
+	local pid t0 m0 t1 m1 n=0 i hz
+	build || { say "$1 $2: topology failed"; return; }
+	start_responder "$1" "$2" || { teardown; return; }
+	pid=$RESP_PID
+	sleep 1
+	t0=$(cpu_ticks "$pid") m0=$(rss_kb "$pid")
+	generator_conf "$2" >"$W/gen.conf"
+	ip netns exec bgen "$ACIKD" -f -c "$W/gen.conf" -n bgen >/dev/null 2>"$W/gen.log" &
+	for i in $(seq $((60 + N))); do
+		n=$(established)
+		((n >= N)) && break
+		sleep 1
+	done
+	t1=$(cpu_ticks "$pid") m1=$(rss_kb "$pid")
+	hz=$(getconf CLK_TCK)
+	say "$1 $2: $n of $N IKE SAs established; responder used $(((t1 - t0) * 1000 / hz)) ms CPU, RSS $m0 -> $m1 kB"
+	if ((n == N && t1 > t0)); then
+		RATE[$1/$2]=$(awk -v n="$N" -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.1f", n * hz / t }')
+		MEM[$1/$2]=$(awk -v n="$N" -v d=$((m1 - m0)) 'BEGIN { printf "%.1f", d / n }')
+	else
+		sed 's/^/  gen | /' "$W/gen.log" | tail -n 20 >&2
+		[[ -f $W/resp.log ]] && sed 's/^/  resp | /' "$W/resp.log" | tail -n 20 >&2
+		[[ -f $W/charon.log ]] && sed 's/^/  charon | /' "$W/charon.log" | tail -n 20 >&2
+	fi
+	teardown
+}
+
+openssl_speed() { # GROUP: DH operations per second
+	local alg
+	case $1 in
+	ecp384) alg=ecdhp384 ;;
+	modp2048) alg=ffdh2048 ;;
+	modp1536) alg=ffdh2048 ;;	# no ffdh1536 in openssl speed
+	esac
+	openssl speed -seconds 3 "$alg" 2>/dev/null | awk 'END { print $NF }'
+}
+
+ensure_module
+for g in $GROUPS_; do
+	SPEED[$g]=$(openssl_speed "$g")
+	say "openssl speed, $g: ${SPEED[$g]} op/s"
+	for r in $RESPONDERS; do
+		say "case $r $g"
+		measure "$r" "$g"
+	done
+done
+
+echo
+echo "IKE handshakes (IKE_SA_INIT + IKE_AUTH + 1 Child SA, PSK), $N per case, responder CPU time"
+printf '%-10s %-10s %14s %12s %14s %12s\n' responder group "per CPU-s" "DH limit" "of limit" "kB per SA"
+for g in $GROUPS_; do
+	lim=$(awk -v s="${SPEED[$g]:-0}" 'BEGIN { printf "%.1f", s / 2 }')
+	for r in $RESPONDERS; do
+		rate=${RATE[$r/$g]:-}
+		if [[ -z $rate ]]; then
+			printf '%-10s %-10s %14s\n' "$r" "$g" failed
+			continue
+		fi
+		printf '%-10s %-10s %14s %12s %14s %12s\n' "$r" "$g" "$rate" "$lim" \
+			"$(awk -v a="$rate" -v b="$lim" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" "${MEM[$r/$g]}"
+	done
+	for r in acikd acikd-reuse; do
+		[[ -n ${RATE[$r/$g]:-} && -n ${RATE[charon/$g]:-} ]] || continue
+		printf '%-27s %8s\n' "$r/charon $g" \
+			"$(awk -v a="${RATE[$r/$g]}" -v b="${RATE[charon/$g]}" 'BEGIN { printf "%.2f", a / b }')"
+	done
+done
+rm -rf "$W"
