@@ -405,6 +405,14 @@ static void receive_request(struct ike_manager *m, struct ike_sa *sa,
 
 	if (msg->sk < 0)
 		return;	/* unauthenticated: no state change, no answer */
+	/*
+	 * Our IKE_AUTH is outstanding: the responder may send nothing
+	 * before answering it, least of all an IKE_AUTH of its own, which
+	 * would run the responder's side (and its choice of connection) on
+	 * our SA.
+	 */
+	if (sa->initiator && sa->state == IKE_SA_STATE_AUTH)
+		return;
 	err = ike_sa_decrypt(sa, msg, &plain);
 	if (err) {
 		respond_malformed(m, sa, msg, err, local, remote, natt);

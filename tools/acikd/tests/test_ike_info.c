@@ -773,6 +773,37 @@ static void test_mgr_delete_retransmitted(void **state)
 	te_free(&e);
 }
 
+/*
+ * The responder's request while our IKE_AUTH is outstanding (its answer
+ * was lost, then the responder deleted the SA) is ignored: the initiator's
+ * SA waits for its answer instead of running the request on a half-made
+ * SA; its retransmission then gets the stored answer.
+ */
+static void test_mgr_request_before_auth_answer(void **state)
+{
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	te_start(&e);
+	assert_int_equal(ike_manager_initiate(e.side[0].m, e.now, "conn0"), 0);
+	assert_true(te_step(&e));	/* IKE_SA_INIT request */
+	assert_true(te_step(&e));	/* its answer; IKE_AUTH goes */
+	e.drop_from = 1;
+	e.drop_count = 1;		/* the IKE_AUTH answer is lost */
+	assert_true(te_step(&e));
+	assert_int_equal(te_list(&e, 1).established, 1);
+	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
+	assert_true(te_step(&e));	/* the responder's DELETE */
+	assert_int_equal(te_list(&e, 0).all, 1);	/* still there */
+	assert_int_equal(e.side[0].n_inst, 0);
+	e.now += 600;			/* our IKE_AUTH again: answered */
+	ike_manager_tick(e.side[0].m, e.now);
+	te_run(&e);
+	assert_int_equal(e.side[0].n_inst, 1);
+	te_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -791,6 +822,7 @@ int main(void)
 		cmocka_unit_test(test_mgr_dpd_outage),
 		cmocka_unit_test(test_mgr_forged),
 		cmocka_unit_test(test_mgr_delete_retransmitted),
+		cmocka_unit_test(test_mgr_request_before_auth_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
