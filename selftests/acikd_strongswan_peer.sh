@@ -297,9 +297,9 @@ section_end() {
 
 # ---- i1, i2: acikd initiates ---------------------------------------------
 echo "# $(date +%T) i1, i2: acikd initiates"
-# (charon as the responder may take 20 s to install the first Child SAs of
-# a boot: its XFRM_MSG_UPDSA of the allocated SPIs blocks until the larval
-# states expire, then it adds them; acikd retransmits IKE_AUTH meanwhile)
+# (the first xfrm SA of a boot takes the VM about 14 s under TCG: esp4,
+# gcm, ghash loaded and self-tested; charon as the responder installs its
+# SAs before it answers IKE_AUTH, which acikd retransmits meanwhile)
 for name in i1 i2; do
 	check "$name: acikd initiated; established on both ends, the same IKE SPIs" \
 		established "$name" 200
@@ -415,8 +415,8 @@ kill -KILL "$CHARON_PID"
 wait "$CHARON_PID" 2>/dev/null
 CHARON_PID=
 t0=$EPOCHREALTIME
-check "d1: within dpd_timeout + 4 s acikd has no IKE SA, SA or route of it" \
-	gone d1 10.2.4.0 10 "$t0"
+check "d1: within dpd_timeout + 6 s acikd has no IKE SA, SA or route of it" \
+	gone d1 10.2.4.0 12 "$t0"
 echo "# d1 went $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after the customer vanished"
 check_eq "r1: still there (no DELETE came)" "$old_r1 2" "$(ike_of r1) $(nsa r1)"
 grep -iE 'd1|dead|dpd|timed out|gone' "$T/acikd.log" | tail -5 | sed 's/^/  | /'
