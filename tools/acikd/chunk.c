@@ -72,6 +72,15 @@ void chunk_free(struct chunk *c)
 	*c = CHUNK_EMPTY;
 }
 
+int chunk_compare(struct chunk a, struct chunk b)
+{
+	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
+
+	if (c)
+		return c;
+	return a.len < b.len ? -1 : a.len > b.len;
+}
+
 bool chunk_equal(struct chunk a, struct chunk b)
 {
 	if (a.len != b.len)

@@ -90,6 +90,19 @@ void chunk_clear(struct chunk *c);
 void chunk_free(struct chunk *c);
 
 /**
+ * chunk_compare() - order two chunks octet by octet, a prefix of the other
+ * being the lower (RFC 7296 2.8.1/2.8.2 compare nonces so)
+ * Return: < 0, 0 or > 0 as @a is lower, equal or higher
+ */
+int chunk_compare(struct chunk a, struct chunk b);
+
+/* chunk_min() - the lower of two chunks (chunk_compare()) */
+static inline struct chunk chunk_min(struct chunk a, struct chunk b)
+{
+	return chunk_compare(a, b) <= 0 ? a : b;
+}
+
+/**
  * chunk_equal() - whether two chunks hold the same bytes
  * @a: first chunk
  * @b: second chunk

@@ -480,3 +480,14 @@ void ike_sa_children_move(struct ike_sa *dst, struct ike_sa *src)
 		ike_sa_children_index(dst, map);
 	}
 }
+
+int ike_nonce_new(const struct ike_ctx *c, struct chunk *n)
+{
+	int err;
+
+	chunk_clear(n);
+	err = chunk_alloc(n, IKE_NONCE_LEN);
+	if (!err)
+		err = c->ops->random(c->arg, n->ptr, n->len);
+	return err;
+}

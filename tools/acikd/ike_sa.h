@@ -255,6 +255,8 @@ struct ike_sa *ike_sa_new(bool initiator, struct conn *conn,
 void ike_sa_set_conn(struct ike_sa *sa, struct conn *conn);
 /* Wipes every secret and frees the SA; it must be out of the tables. */
 void ike_sa_free(struct ike_sa *sa);
+/* @n := a fresh random nonce of IKE_NONCE_LEN (the old one wiped). */
+int ike_nonce_new(const struct ike_ctx *c, struct chunk *n);
 /* A fresh non-zero SPI (ours) that no SA in @t uses; 0 or -errno. */
 int ike_sa_new_spi(struct ike_sa_table *t, const struct ike_ctx *c,
 		   uint64_t *spi);

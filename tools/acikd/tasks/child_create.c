@@ -56,17 +56,6 @@ static uint32_t get_be32(const uint8_t *b)
 	       (uint32_t)b[2] << 8 | b[3];
 }
 
-static int new_nonce(const struct ike_ctx *c, struct chunk *n)
-{
-	int err;
-
-	chunk_clear(n);
-	err = chunk_alloc(n, IKE_NONCE_LEN);
-	if (!err)
-		err = c->ops->random(c->arg, n->ptr, n->len);
-	return err;
-}
-
 /* Forget the exchange's nonce and PFS key (the SPI is not secret). */
 static void nego_reset(struct ike_sa *sa)
 {
@@ -144,7 +133,7 @@ static int start(struct ike_sa *sa, const struct ike_ctx *c,
 	sa->nego.rekey_spi_in = old ? old->spi_in : 0;
 	err = child_spi(c, &sa->nego.spi_in);
 	if (!err)
-		err = new_nonce(c, &sa->nego.ni);
+		err = ike_nonce_new(c, &sa->nego.ni);
 	if (!err)
 		err = build_request(sa, old, x);
 	if (!err)
@@ -288,21 +277,6 @@ static int install_response(struct ike_sa *sa, const struct ike_ctx *c,
 	return err;
 }
 
-/* Octet by octet; a nonce that is a prefix of the other is lower (2.8.1). */
-static int nonce_cmp(struct chunk a, struct chunk b)
-{
-	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
-
-	if (c)
-		return c;
-	return a.len < b.len ? -1 : a.len > b.len;
-}
-
-static struct chunk nonce_min(struct chunk a, struct chunk b)
-{
-	return nonce_cmp(a, b) <= 0 ? a : b;
-}
-
 /*
  * Both ends rekeyed the same pair at once (2.8.1): the new pair whose
  * exchange has the lowest of the four nonces is redundant and its
@@ -312,7 +286,7 @@ static struct chunk nonce_min(struct chunk a, struct chunk b)
 static bool lost_collision(const struct ike_sa *sa, struct chunk nr)
 {
 	return sa->nego.collide_spi_in &&
-	       nonce_cmp(nonce_min(sa->nego.ni, nr),
+	       chunk_compare(chunk_min(sa->nego.ni, nr),
 			 sa->nego.collide_nonce) < 0;
 }
 
@@ -447,7 +421,7 @@ static int respond_pfs(const struct enc_message *m, struct ccs_resp *r)
 static void note_collision(struct ike_sa *sa, uint32_t old_in,
 			   uint32_t new_in, struct chunk ni, struct chunk nr)
 {
-	struct chunk low = nonce_min(ni, nr);
+	struct chunk low = chunk_min(ni, nr);
 
 	if (!old_in || !sa->out_pending || sa->out_exchange != CREATE_CHILD_SA ||
 	    sa->nego.rekey_spi_in != old_in)
@@ -481,7 +455,7 @@ static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
 		return -ENOENT;
 	err = child_spi(c, &spi_in);
 	if (!err)
-		err = new_nonce(c, &r->nr);
+		err = ike_nonce_new(c, &r->nr);
 	if (!err)
 		err = child_answer(&r->n, spi_in, ts, &r->x.sb);
 	if (err)

@@ -111,17 +111,6 @@ static bool frag_negotiated(const struct ike_sa *sa,
 	       enc_message_notify(m, NOTIFY_IKEV2_FRAGMENTATION_SUPPORTED);
 }
 
-static int new_nonce(const struct ike_ctx *c, struct chunk *n)
-{
-	int err;
-
-	chunk_clear(n);
-	err = chunk_alloc(n, IKE_NONCE_LEN);
-	if (!err)
-		err = c->ops->random(c->arg, n->ptr, n->len);
-	return err;
-}
-
 /* Our key pair of @group. */
 static int new_key_pair(struct ike_sa *sa, uint16_t group)
 {
@@ -224,7 +213,7 @@ int ike_init_start(struct ike_sa *sa, const struct ike_ctx *c,
 	chunk_free(&sa->cookie);
 	sa->cookie_tries = 0;
 	if (!err)
-		err = new_nonce(c, &sa->ni);
+		err = ike_nonce_new(c, &sa->ni);
 	return err ? err : send_request(sa, c);
 }
 
@@ -454,7 +443,7 @@ static int responder_keys(struct ike_sa *sa, const struct ike_ctx *c,
 	if (!err)
 		err = chunk_dup(&sa->ni, ni.ptr, ni.len);
 	if (!err)
-		err = new_nonce(c, &sa->nr);
+		err = ike_nonce_new(c, &sa->nr);
 	if (!err)
 		err = responder_key(sa, c, sa->dh_group, pub);
 	if (!err)

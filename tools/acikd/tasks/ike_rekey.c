@@ -140,21 +140,6 @@ static void collide_reset(struct ike_sa *sa)
 	chunk_free(&sa->nego.collide_nonce);
 }
 
-/* Octet by octet; a nonce that is a prefix of the other is lower (2.8.2). */
-static int nonce_cmp(struct chunk a, struct chunk b)
-{
-	int c = memcmp(a.ptr, b.ptr, a.len < b.len ? a.len : b.len);
-
-	if (c)
-		return c;
-	return a.len < b.len ? -1 : a.len > b.len;
-}
-
-static struct chunk nonce_min(struct chunk a, struct chunk b)
-{
-	return nonce_cmp(a, b) <= 0 ? a : b;
-}
-
 /* @p (built without SPIs) again, with @spi in every proposal (3.3.1). */
 static int set_spi(struct enc_payload *p, const uint8_t spi[IKE_SPI_LEN],
 		   struct enc_buf *scratch)
@@ -191,17 +176,6 @@ static int chosen_spi(const struct enc_sa *sa, uint8_t number, uint64_t *spi)
 	return -EPROTO;
 }
 
-static int new_nonce(const struct ike_ctx *c, struct chunk *n)
-{
-	int err;
-
-	chunk_clear(n);
-	err = chunk_alloc(n, IKE_NONCE_LEN);
-	if (!err)
-		err = c->ops->random(c->arg, n->ptr, n->len);
-	return err;
-}
-
 /* A fresh key pair of @group and its KE payload. */
 static int add_ke(struct rk_msg *x, uint16_t group, struct dh_key **key)
 {
@@ -234,7 +208,7 @@ static int send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	sa->nego.ike_spi = spi;
 	sa->nego.dh_group = group;
 	put_be64(x->spi, spi);
-	err = new_nonce(c, &sa->nego.ni);
+	err = ike_nonce_new(c, &sa->nego.ni);
 	if (!err)
 		err = nego_offer(cn->ike, cn->n_ike, IKE_PROTO_IKE, 0,
 				 add(x, IKE_PL_SA), &x->sb);
@@ -379,7 +353,7 @@ void ike_rekey_peer_won(struct ike_sa *peers, struct ike_sa *old,
 /* Whether our new SA @sa lost a collision (2.8.2) to the peer's. */
 static bool lost(const struct ike_sa *sa, const struct ike_sa *old)
 {
-	return nonce_cmp(nonce_min(sa->ni, sa->nr),
+	return chunk_compare(chunk_min(sa->ni, sa->nr),
 			 old->nego.collide_nonce) < 0;
 }
 
@@ -525,7 +499,7 @@ static int respond_rekey(struct ike_sa *sa, const struct ike_ctx *c,
 	if (!err)
 		err = set_spi(&r->x->p[0], r->x->spi, &r->x->sb2);
 	if (!err)
-		err = new_nonce(c, &r->nr);
+		err = ike_nonce_new(c, &r->nr);
 	if (!err) {
 		add(r->x, IKE_PL_NONCE)->u.nonce.data = r->nr;
 		err = add_ke(r->x, ch.dh, &r->dh);
@@ -560,7 +534,7 @@ static bool busy(const struct ike_sa *sa)
 static void hold(struct ike_sa *old, struct ike_sa *peers,
 		 const struct ike_ctx *c)
 {
-	struct chunk low = nonce_min(peers->ni, peers->nr);
+	struct chunk low = chunk_min(peers->ni, peers->nr);
 
 	collide_reset(old);
 	if (!chunk_dup(&old->nego.collide_nonce, low.ptr, low.len))

@@ -90,12 +90,30 @@ static void test_concat(void **state)
 	chunk_free(&b);
 }
 
+/* Octet by octet; a prefix of the other is the lower (RFC 7296 2.8.1). */
+static void test_compare(void **state)
+{
+	uint8_t a[] = { 1, 2, 3 }, b[] = { 1, 2, 4 };
+	struct chunk ca = chunk_from(a, 3), cb = chunk_from(b, 3);
+	struct chunk prefix = chunk_from(a, 2);
+
+	(void)state;
+	assert_true(chunk_compare(ca, cb) < 0);
+	assert_true(chunk_compare(cb, ca) > 0);
+	assert_int_equal(chunk_compare(ca, ca), 0);
+	assert_true(chunk_compare(prefix, ca) < 0);
+	assert_true(chunk_compare(ca, prefix) > 0);
+	assert_ptr_equal(chunk_min(cb, ca).ptr, a);
+	assert_int_equal(chunk_min(ca, prefix).len, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_alloc_zeroed),
 		cmocka_unit_test(test_dup_and_equal),
 		cmocka_unit_test(test_concat),
+		cmocka_unit_test(test_compare),
 	};
 
 	return cmocka_run_group_tests_name("chunk", tests, NULL, NULL);
