@@ -265,6 +265,7 @@ static const struct key acikd_keys[] = {
 	{ "cookie-threshold", cv_uint, CFG(half_open_cookie_threshold), 0, 1,
 	  0, false },
 	{ "dh-reuse", cv_uint, CFG(dh_reuse_seconds), 0, 1, 0, false },
+	{ "keepalive", cv_uint, CFG(keepalive_seconds), 0, 1, 0, false },
 };
 
 static const struct key conn_keys[] = {
@@ -616,12 +617,17 @@ int config_load(const char *path, struct acikd_config **out, char *err,
 		snprintf(p->cfg->ctl_path, sizeof(p->cfg->ctl_path), "%s",
 			 CONFIG_DEFAULT_CTL);
 		p->cfg->half_open_cookie_threshold = 100;
+		p->cfg->keepalive_seconds = CONFIG_KEEPALIVE_SECONDS;
 		ret = parse_block(p, &top, p->cfg, 0);
 	}
 	if (!ret && p->cfg->dh_reuse_seconds > DH_REUSE_MAX_SECONDS)
 		ret = fail(p, 0, "dh-reuse (%u s) is over %u s: the key pair "
 			   "would protect too many IKE SAs", p->cfg->dh_reuse_seconds,
 			   DH_REUSE_MAX_SECONDS);
+	if (!ret && p->cfg->keepalive_seconds > CONFIG_KEEPALIVE_MAX)
+		ret = fail(p, 0, "keepalive (%u s) is over %u s: NAT mappings "
+			   "of UDP time out sooner", p->cfg->keepalive_seconds,
+			   CONFIG_KEEPALIVE_MAX);
 	if (ret == -ENOMEM)
 		fail(p, p->tok.line, "out of memory");
 	if (ret)

@@ -72,6 +72,13 @@ struct ts_prefix {
 
 #define CONFIG_MAX_PROPOSALS	8
 #define CONFIG_MAX_TS		16
+/*
+ * NAT keepalives: strongSwan's default interval; NATs commonly drop an
+ * idle UDP mapping after 30 s to a few minutes, so more than an hour
+ * between keepalives is a mistake, not a choice.
+ */
+#define CONFIG_KEEPALIVE_SECONDS	20
+#define CONFIG_KEEPALIVE_MAX		3600
 
 /**
  * struct conn - one connection: a customer router and how to talk to it
@@ -139,6 +146,8 @@ struct conn {
  *	IKE_SA_INIT requests must carry a COOKIE (RFC 7296 2.6); 0: always
  * @dh_reuse_seconds: how long the responder reuses its key pair of a
  *	group (RFC 7296 2.12, crypto/dh_cache.h); 0 (default): never
+ * @keepalive_seconds: NAT keepalive interval when we are behind a NAT
+ *	(RFC 3948 2.3); 0: none
  */
 struct acikd_config {
 	struct conn **conns;
@@ -146,6 +155,7 @@ struct acikd_config {
 	char ctl_path[108];
 	unsigned int half_open_cookie_threshold;
 	unsigned int dh_reuse_seconds;
+	unsigned int keepalive_seconds;
 };
 
 int config_load(const char *path, struct acikd_config **out, char *err,

@@ -84,6 +84,9 @@ struct child_sa_remove {
  *	@c->first) the routes; on failure undo what was done. 0 or -errno.
  * @child_remove: delete a pair (outbound first) and, if last, its routes
  * @random: fill @buf with @len random bytes (SPIs, nonces); 0 or -errno
+ * @keepalive: send a NAT keepalive from @local (port 4500) to @remote:
+ *	the one octet 0xFF of RFC 3948 2.3, without the non-ESP marker.
+ *	0 or -errno. May be NULL (no keepalives are sent).
  */
 struct ike_env_ops {
 	int (*send)(void *ctx, const struct sockaddr_in *local,
@@ -92,6 +95,8 @@ struct ike_env_ops {
 	int (*child_install)(void *ctx, const struct child_sa_install *c);
 	int (*child_remove)(void *ctx, const struct child_sa_remove *c);
 	int (*random)(void *ctx, uint8_t *buf, size_t len);
+	int (*keepalive)(void *ctx, const struct sockaddr_in *local,
+			 const struct sockaddr_in *remote);
 };
 
 struct ike_manager;

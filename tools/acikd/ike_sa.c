@@ -191,6 +191,26 @@ static uint64_t retx_until(const struct ike_sa *sa, uint64_t now)
 	return from + 1000ULL * cn->dpd_timeout_seconds;
 }
 
+/* Something went to the peer: the NAT's mapping is fresh again. */
+static void sent_to_peer(struct ike_sa *sa, const struct ike_ctx *c)
+{
+	unsigned int every = c->cfg->keepalive_seconds;
+
+	sa->keepalive_at_ms = sa->nat_local && every ?
+			      c->now_ms + 1000ULL * every : 0;
+}
+
+int ike_sa_send_keepalive(struct ike_sa *sa, const struct ike_ctx *c)
+{
+	if (!sa->keepalive_at_ms || c->now_ms < sa->keepalive_at_ms)
+		return 0;
+	sent_to_peer(sa, c);
+	if (sa->state != IKE_SA_STATE_ESTABLISHED || !sa->natt ||
+	    !c->ops->keepalive)
+		return 0;
+	return c->ops->keepalive(c->arg, &sa->local, &sa->remote);
+}
+
 int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 			uint8_t exchange, struct chunk msg)
 {
@@ -207,6 +227,7 @@ int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	sa->retx_at = c->now_ms + IKE_RETX_FIRST_MS;
 	sa->retx_until_ms = retx_until(sa, c->now_ms);
 	frag_send(c, &sa->local, &sa->remote, sa->natt, sa->out_req);
+	sent_to_peer(sa, c);
 	return 0;
 }
 
@@ -224,6 +245,7 @@ int ike_sa_send_response(struct ike_sa *sa, const struct ike_ctx *c,
 		return err;
 	sa->have_last_resp = true;
 	frag_send(c, local, remote, natt, sa->last_resp);
+	sent_to_peer(sa, c);
 	return 0;
 }
 
@@ -247,6 +269,7 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c)
 		sa->retx_at = sa->retx_until_ms;
 	/* Every fragment again: the peer may have lost any of them. */
 	frag_send(c, &sa->local, &sa->remote, sa->natt, sa->out_req);
+	sent_to_peer(sa, c);
 	return 0;
 }
 
@@ -289,7 +312,7 @@ uint64_t ike_sa_deadline(const struct ike_sa *sa, uint64_t now_ms)
 	t = earliest(t, dpd_deadline(sa, now_ms));
 	if (sa->state == IKE_SA_STATE_ESTABLISHED)
 		t = earliest(t, sa->rekey_at_ms);
-	return t;
+	return earliest(t, sa->keepalive_at_ms);
 }
 
 const char *ike_sa_state_name(enum ike_sa_state s)

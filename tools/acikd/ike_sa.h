@@ -213,6 +213,12 @@ struct ike_sa {
 	 */
 	uint64_t last_heard_ms;
 	uint64_t retx_until_ms;
+	/*
+	 * Behind a NAT (@nat_local), an established SA keeps the NAT's
+	 * mapping alive (RFC 3948 2.3): a keepalive goes out when nothing
+	 * was sent to the peer for acikd.conf(5)'s keepalive; 0: none due.
+	 */
+	uint64_t keepalive_at_ms;
 
 	/*
 	 * RFC 7383 (frag.c): the peer's fragments being reassembled, [0]
@@ -371,6 +377,13 @@ void ike_sa_request_done(struct ike_sa *sa);
  * Return: 0, or -ETIMEDOUT when the tries are used up (delete the SA).
  */
 int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c);
+/*
+ * ike_sa_send_keepalive() - a NAT keepalive if one is due (@keepalive_at_ms)
+ * and the SA is established on port 4500; the next one is due a keepalive
+ * interval later (every message to the peer pushes it back too).
+ * Return: 0 or the send's -errno (nothing to undo: the next one retries).
+ */
+int ike_sa_send_keepalive(struct ike_sa *sa, const struct ike_ctx *c);
 /*
  * ike_sa_deadline() - when the tick has something to do for @sa next, or
  * 0: the outstanding request's retransmission, a responder's half-open

@@ -94,6 +94,17 @@ static int env_send(void *ctx, const struct sockaddr_in *local,
 	return socket_send(s, local, remote, msg);
 }
 
+static int env_keepalive(void *ctx, const struct sockaddr_in *local,
+			 const struct sockaddr_in *remote)
+{
+	struct acikd *d = ctx;
+	struct ike_socket *s = socket_set_pick(d->socks, local, true);
+
+	if (!s)
+		return -EADDRNOTAVAIL;
+	return socket_send_keepalive(s, local, remote);
+}
+
 static int env_child_install(void *ctx, const struct child_sa_install *c)
 {
 	struct acikd *d = ctx;
@@ -118,6 +129,7 @@ static int env_random(void *ctx, uint8_t *buf, size_t len)
 
 static const struct ike_env_ops env_ops = {
 	.send = env_send,
+	.keepalive = env_keepalive,
 	.child_install = env_child_install,
 	.child_remove = env_child_remove,
 	.random = env_random,

@@ -3,7 +3,7 @@
  * manager_timer.c - ike_manager_tick() (ike.h): whatever is due on the
  * IKE SAs: retransmissions and their end, a responder's half-open SA
  * expiring, dead peer detection, IKE SA rekeys, rekeyed SAs whose DELETE
- * never came. Each SA sits in the table's timer heap under its next
+ * never came, NAT keepalives. Each SA sits in the table's timer heap under its next
  * deadline (ike_sa_deadline()), so a tick costs O(log n) per due SA and
  * nothing for the others.
  */
@@ -59,10 +59,12 @@ static void tick_one(struct ike_manager *m, struct ike_sa *sa)
 	if (ike_sa_retransmit(sa, c) || dpd_dead(sa, c->now_ms) ||
 	    rekey_tick(sa, c->now_ms) ||
 	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED &&
-	     c->now_ms >= sa->created_ms + IKE_HALF_OPEN_MS))
+	     c->now_ms >= sa->created_ms + IKE_HALF_OPEN_MS)) {
 		manager_delete_sa(m, sa);
-	else
-		manager_run_jobs(m, sa);	/* and its new deadline */
+		return;
+	}
+	ike_sa_send_keepalive(sa, c);
+	manager_run_jobs(m, sa);	/* and its new deadline */
 }
 
 /* Return: the next time tick wants to run, 0 if none is due. */

@@ -156,22 +156,18 @@ int socket_read(struct ike_socket *s, uint8_t *buf, size_t cap,
 	return count;
 }
 
-int socket_send(const struct ike_socket *s, const struct sockaddr_in *local,
-		const struct sockaddr_in *remote, struct chunk msg)
+static int send_iov(const struct ike_socket *s,
+		    const struct sockaddr_in *local,
+		    const struct sockaddr_in *remote, struct iovec *iov,
+		    size_t n_iov)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 	} control;
-	struct iovec iov[2] = {
-		{ .iov_base = (void *)non_esp_marker,
-		  .iov_len = NON_ESP_MARKER_LEN },
-		{ .iov_base = msg.ptr, .iov_len = msg.len },
-	};
 	struct msghdr mh = {
 		.msg_name = (void *)remote, .msg_namelen = sizeof(*remote),
-		.msg_iov = s->natt ? iov : iov + 1,
-		.msg_iovlen = s->natt ? 2 : 1,
+		.msg_iov = iov, .msg_iovlen = n_iov,
 	};
 	struct in_pktinfo pi = { .ipi_spec_dst = local->sin_addr };
 	struct cmsghdr *cm;
@@ -191,6 +187,31 @@ int socket_send(const struct ike_socket *s, const struct sockaddr_in *local,
 	if (sendmsg(s->lfd.fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		return -errno;
 	return 0;
+}
+
+int socket_send(const struct ike_socket *s, const struct sockaddr_in *local,
+		const struct sockaddr_in *remote, struct chunk msg)
+{
+	struct iovec iov[2] = {
+		{ .iov_base = (void *)non_esp_marker,
+		  .iov_len = NON_ESP_MARKER_LEN },
+		{ .iov_base = msg.ptr, .iov_len = msg.len },
+	};
+
+	return s->natt ? send_iov(s, local, remote, iov, 2) :
+			 send_iov(s, local, remote, iov + 1, 1);
+}
+
+int socket_send_keepalive(const struct ike_socket *s,
+			  const struct sockaddr_in *local,
+			  const struct sockaddr_in *remote)
+{
+	static const uint8_t keepalive = 0xff;
+	struct iovec iov = { .iov_base = (void *)&keepalive, .iov_len = 1 };
+
+	if (!s->natt)
+		return -EINVAL;
+	return send_iov(s, local, remote, &iov, 1);
 }
 
 /* ---- the set ---------------------------------------------------------- */

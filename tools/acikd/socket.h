@@ -103,6 +103,13 @@ int socket_read(struct ike_socket *s, uint8_t *buf, size_t cap,
  */
 int socket_send(const struct ike_socket *s, const struct sockaddr_in *local,
 		const struct sockaddr_in *remote, struct chunk msg);
+/*
+ * socket_send_keepalive() - a NAT keepalive (RFC 3948 2.3: the octet
+ * 0xFF, no marker) on a 4500 socket; -EINVAL on a 500 one.
+ */
+int socket_send_keepalive(const struct ike_socket *s,
+			  const struct sockaddr_in *local,
+			  const struct sockaddr_in *remote);
 
 /**
  * struct socket_set - the sockets the configuration needs

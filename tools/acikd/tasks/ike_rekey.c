@@ -293,6 +293,7 @@ static int make_sa(struct ike_sa *old, const struct ike_ctx *c,
 	sa->spi_r = k->spi_r;
 	sa->natt = old->natt;
 	sa->nat_local = old->nat_local;
+	sa->keepalive_at_ms = old->keepalive_at_ms;
 	sa->nat_remote = old->nat_remote;
 	sa->peer_frag = old->peer_frag;
 	sa->suite = k->suite;

@@ -68,6 +68,8 @@ struct te_side {
 	struct conn conn;
 	struct te_install inst[TE_MAX_INST];
 	unsigned int n_inst, n_remove, n_random;
+	unsigned int n_keepalive;
+	struct sockaddr_in keepalive_src, keepalive_dst;	/* the last */
 	struct te_removal rem[TE_REMOVALS];	/* the first removals */
 };
 
@@ -172,8 +174,20 @@ static inline int te_random(void *ctx, uint8_t *buf, size_t len)
 	return RAND_bytes(buf, (int)len) == 1 ? 0 : -EIO;
 }
 
+static inline int te_keepalive(void *ctx, const struct sockaddr_in *local,
+				const struct sockaddr_in *remote)
+{
+	struct te_side *s = ctx;
+
+	s->n_keepalive++;
+	s->keepalive_src = *local;
+	s->keepalive_dst = *remote;
+	return 0;
+}
+
 static const struct ike_env_ops te_ops = {
 	.send = te_send,
+	.keepalive = te_keepalive,
 	.child_install = te_install,
 	.child_remove = te_remove,
 	.random = te_random,

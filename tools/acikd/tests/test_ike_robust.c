@@ -298,6 +298,68 @@ static void test_nat(void **state)
 	te_free(&e);
 }
 
+/*
+ * RFC 3948 2.3: the side behind the NAT keeps the mapping alive with a
+ * keepalive on 4500 after each keepalive interval without a message to
+ * the peer; the side outside the NAT sends none.
+ */
+static void test_nat_keepalive(void **state)
+{
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	e.nat = true;
+	e.side[0].cfg.keepalive_seconds = 20;
+	e.side[1].cfg.keepalive_seconds = 20;
+	start(&e);
+	te_run(&e);
+	assert_established(&e);
+	/* The IKE_AUTH request (time 0) was the last message to the peer. */
+	assert_int_equal(ike_manager_tick(e.side[0].m, 19999), 20000);
+	assert_int_equal(e.side[0].n_keepalive, 0);
+	assert_int_equal(ike_manager_tick(e.side[0].m, 20000), 40000);
+	assert_int_equal(e.side[0].n_keepalive, 1);
+	assert_int_equal(ntohs(e.side[0].keepalive_src.sin_port), 4500);
+	assert_string_equal(inet_ntoa(e.side[0].keepalive_dst.sin_addr),
+			    "192.0.2.1");
+	assert_int_equal(ntohs(e.side[0].keepalive_dst.sin_port), 4500);
+	/* A request to the peer at 30 s moves the next one to 50 s. */
+	e.now = 30000;
+	assert_int_equal(ike_manager_child_create(e.side[0].m, e.now,
+						  "conn0"), 0);
+	te_run(&e);
+	assert_int_equal(e.side[0].n_inst, 2);
+	ike_manager_tick(e.side[0].m, 40000);
+	assert_int_equal(e.side[0].n_keepalive, 1);
+	ike_manager_tick(e.side[0].m, 50000);
+	assert_int_equal(e.side[0].n_keepalive, 2);
+	ike_manager_tick(e.side[1].m, 50000);
+	assert_int_equal(e.side[1].n_keepalive, 0);
+	te_free(&e);
+}
+
+/* Without a NAT, or with keepalive 0, no keepalive is sent nor due. */
+static void test_no_keepalive(void **state)
+{
+	struct te_env e;
+
+	(void)state;
+	for (int nat = 0; nat < 2; nat++) {
+		te_setup(&e);
+		e.nat = nat;
+		e.side[0].cfg.keepalive_seconds = nat ? 0 : 20;
+		start(&e);
+		te_run(&e);
+		assert_established(&e);
+		/* the next deadline is the IKE SA's rekey, hours away */
+		assert_true(ike_manager_tick(e.side[0].m, 20000) > 3600000);
+		ike_manager_tick(e.side[0].m, 100000);
+		assert_int_equal(e.side[0].n_keepalive, 0);
+		te_free(&e);
+	}
+}
+
 /* A responder's SA that never sees IKE_AUTH goes after 30 s. */
 static void test_half_open_expiry(void **state)
 {
@@ -325,6 +387,8 @@ int main(void)
 		cmocka_unit_test(test_garbled_sk),
 		cmocka_unit_test(test_malformed_init),
 		cmocka_unit_test(test_nat),
+		cmocka_unit_test(test_nat_keepalive),
+		cmocka_unit_test(test_no_keepalive),
 		cmocka_unit_test(test_half_open_expiry),
 	};
 

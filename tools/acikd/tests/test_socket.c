@@ -182,6 +182,29 @@ static void test_natt_send_adds_marker(void **state)
 	socket_close(&s);
 }
 
+/* RFC 3948 2.3: the one octet 0xFF, no marker; never on a 500 socket. */
+static void test_natt_keepalive(void **state)
+{
+	struct sockaddr_in peer_addr, from;
+	struct ike_socket s, s500;
+	uint8_t buf[64];
+	int peer;
+
+	(void)state;
+	assert_int_equal(socket_open(&s, ip("127.0.0.1"), 0, true), 0);
+	assert_int_equal(socket_open(&s500, ip("127.0.0.1"), 0, false), 0);
+	peer = peer_open(&peer_addr);
+	assert_int_equal(socket_send_keepalive(&s, &s.bound, &peer_addr), 0);
+	assert_int_equal(peer_recv(peer, buf, sizeof(buf), &from), 1);
+	assert_int_equal(buf[0], 0xff);
+	assert_int_equal(from.sin_port, s.bound.sin_port);
+	assert_int_equal(socket_send_keepalive(&s500, &s500.bound, &peer_addr),
+			 -EINVAL);
+	close(peer);
+	socket_close(&s500);
+	socket_close(&s);
+}
+
 static void test_ike_port_plain(void **state)
 {
 	static const uint8_t msg[] = { 0, 0, 0, 0, 1, 2 };
@@ -297,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_natt_receive),
 		cmocka_unit_test(test_natt_send_adds_marker),
+		cmocka_unit_test(test_natt_keepalive),
 		cmocka_unit_test(test_ike_port_plain),
 		cmocka_unit_test(test_wildcard_pktinfo),
 		cmocka_unit_test(test_read_batch_bounded),
