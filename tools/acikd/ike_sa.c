@@ -205,8 +205,9 @@ int ike_sa_send_keepalive(struct ike_sa *sa, const struct ike_ctx *c)
 	if (!sa->keepalive_at_ms || c->now_ms < sa->keepalive_at_ms)
 		return 0;
 	sent_to_peer(sa, c);
-	if (sa->state != IKE_SA_STATE_ESTABLISHED || !sa->natt ||
-	    !c->ops->keepalive)
+	/* none scheduled any more: a reload turned keepalives off */
+	if (!sa->keepalive_at_ms || sa->state != IKE_SA_STATE_ESTABLISHED ||
+	    !sa->natt || !c->ops->keepalive)
 		return 0;
 	return c->ops->keepalive(c->arg, &sa->local, &sa->remote);
 }

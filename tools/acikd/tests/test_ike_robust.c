@@ -336,6 +336,12 @@ static void test_nat_keepalive(void **state)
 	assert_int_equal(e.side[0].n_keepalive, 2);
 	ike_manager_tick(e.side[1].m, 50000);
 	assert_int_equal(e.side[1].n_keepalive, 0);
+	/* A reload that turns them off: the one due is not sent either. */
+	e.side[0].cfg.keepalive_seconds = 0;
+	ike_manager_set_config(e.side[0].m, 60000, &e.side[0].cfg);
+	ike_manager_tick(e.side[0].m, 70000);
+	ike_manager_tick(e.side[0].m, 200000);
+	assert_int_equal(e.side[0].n_keepalive, 2);
 	te_free(&e);
 }
 
