@@ -87,6 +87,8 @@ struct child_sa_remove {
  * @keepalive: send a NAT keepalive from @local (port 4500) to @remote:
  *	the one octet 0xFF of RFC 3948 2.3, without the non-ESP marker.
  *	0 or -errno. May be NULL (no keepalives are sent).
+ * @log: a line for the operator (why a peer was refused, an SA given up,
+ *	a connection restarted) at syslog priority @prio. May be NULL.
  */
 struct ike_env_ops {
 	int (*send)(void *ctx, const struct sockaddr_in *local,
@@ -97,6 +99,7 @@ struct ike_env_ops {
 	int (*random)(void *ctx, uint8_t *buf, size_t len);
 	int (*keepalive)(void *ctx, const struct sockaddr_in *local,
 			 const struct sockaddr_in *remote);
+	void (*log)(void *ctx, int prio, const char *msg);
 };
 
 struct ike_manager;

@@ -5,6 +5,8 @@
  * and its pairs. The tables it is filed in are ike_sa_table.c.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -514,4 +516,17 @@ int ike_nonce_new(const struct ike_ctx *c, struct chunk *n)
 	if (!err)
 		err = c->ops->random(c->arg, n->ptr, n->len);
 	return err;
+}
+
+void ike_log(const struct ike_ctx *c, int prio, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!c->ops->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->ops->log(c->arg, prio, msg);
 }

@@ -226,6 +226,13 @@ struct ike_sa {
 	 */
 	struct frag_set *frag_in[2];
 	struct frag_pool *frag_pool;
+	/*
+	 * manager_restart.c: attempts of an `initiate = yes` connection
+	 * that failed in a row before this one; @no_restart: the operator
+	 * took it down, it is not initiated again when it goes.
+	 */
+	unsigned int restart_tries;
+	bool no_restart;
 	/* RFC 7296 2.6 (ike_init.c): the responder's cookie, and retries. */
 	struct chunk cookie;
 	unsigned int cookie_tries;
@@ -384,6 +391,9 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c);
  * Return: 0 or the send's -errno (nothing to undo: the next one retries).
  */
 int ike_sa_send_keepalive(struct ike_sa *sa, const struct ike_ctx *c);
+/* ike_log() - a line for the operator through the env's log op, if any. */
+void ike_log(const struct ike_ctx *c, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /*
  * ike_sa_deadline() - when the tick has something to do for @sa next, or
  * 0: the outstanding request's retransmission, a responder's half-open

@@ -23,6 +23,7 @@ struct ike_manager {
 	struct ike_sa_table table;
 	struct ike_cookie cookie;	/* cookie.c: secrets, counters */
 	struct dh_cache dh_cache;	/* dh-reuse */
+	struct restart_queue restarts;	/* manager_restart.c */
 };
 
 struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
@@ -62,6 +63,7 @@ void ike_manager_free(struct ike_manager *m)
 		return;
 	ike_sa_table_walk(&m->table, free_one, &m->table);
 	ike_sa_table_fini(&m->table);
+	restart_queue_fini(&m->restarts);
 	cookie_clear(&m->cookie);
 	dh_cache_clear(&m->dh_cache);
 	free(m);
@@ -76,6 +78,7 @@ static void delete_sa(struct ike_manager *m, struct ike_sa *sa)
 	while (sa->n_children)
 		child_remove(sa, &m->ctx,
 			     sa->children[sa->n_children - 1].spi_in);
+	manager_restart_after(m, sa);
 	ike_sa_table_remove(&m->table, sa);
 	ike_sa_free(sa);
 }
@@ -88,6 +91,11 @@ struct ike_ctx *manager_ctx(struct ike_manager *m)
 struct ike_sa_table *manager_table(struct ike_manager *m)
 {
 	return &m->table;
+}
+
+struct restart_queue *manager_restarts(struct ike_manager *m)
+{
+	return &m->restarts;
 }
 
 void manager_delete_sa(struct ike_manager *m, struct ike_sa *sa)
@@ -122,39 +130,54 @@ static struct sockaddr_in with_port(struct sockaddr_in a)
 	return a;
 }
 
+struct conn *manager_conn(struct ike_manager *m, const char *name)
+{
+	return conn_by_name(m->ctx.cfg, name);
+}
+
 int ike_manager_initiate(struct ike_manager *m, uint64_t now_ms,
 			 const char *conn_name)
 {
 	struct conn *conn = conn_by_name(m->ctx.cfg, conn_name);
+
+	if (!conn)
+		return -ENOENT;
+	m->ctx.now_ms = now_ms;
+	return manager_initiate(m, conn, 0);
+}
+
+int manager_initiate(struct ike_manager *m, struct conn *conn,
+		     unsigned int tries)
+{
 	struct sockaddr_in local, remote;
 	struct ike_sa *sa;
 	int err;
 
-	if (!conn)
-		return -ENOENT;
 	if (!conn->n_ike || !conn->ike[0].n_dh)
 		return -EINVAL;
-	m->ctx.now_ms = now_ms;
 	local = with_port(conn->local);
 	remote = with_port(conn->remote);
-	sa = ike_sa_new(true, conn, &local, &remote, now_ms);
+	sa = ike_sa_new(true, conn, &local, &remote, m->ctx.now_ms);
 	if (!sa)
 		return -ENOMEM;
+	sa->restart_tries = tries;
 	err = ike_sa_new_spi(&m->table, &m->ctx, &sa->spi_i);
 	if (err) {
 		ike_sa_free(sa);
 		return err;
 	}
-	err = ike_sa_table_add(&m->table, sa, now_ms);
+	err = ike_sa_table_add(&m->table, sa, m->ctx.now_ms);
 	if (err) {
 		ike_sa_free(sa);
 		return err;
 	}
 	err = ike_init_start(sa, &m->ctx, conn->ike[0].dh[0]);
-	if (err)
+	if (err) {
+		sa->no_restart = true;	/* the caller decides */
 		delete_sa(m, sa);
-	else
+	} else {
 		manager_update(m, sa);
+	}
 	return err;
 }
 
@@ -652,6 +675,7 @@ int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
 	m->ctx.now_ms = now_ms;
 	if (!sa)
 		return -ENOENT;
+	sa->no_restart = true;
 	err = ike_sa_queue_job(sa, IKE_JOB_DELETE_IKE, 0);
 	if (!err)
 		run_jobs(m, sa);

@@ -25,6 +25,38 @@ void manager_run_jobs(struct ike_manager *m, struct ike_sa *sa);
 /* @sa changed: its deadline and indexes follow (ike_sa_table_update()). */
 void manager_update(struct ike_manager *m, struct ike_sa *sa);
 
+/* The current configuration's connection @name, or NULL. */
+struct conn *manager_conn(struct ike_manager *m, const char *name);
+/*
+ * manager_initiate() - a new IKE SA of @conn as initiator, its
+ * IKE_SA_INIT sent; @tries: attempts that failed before it
+ * (manager_restart.c). 0 or -errno (nothing left behind).
+ */
+int manager_initiate(struct ike_manager *m, struct conn *conn,
+		     unsigned int tries);
+
+/* manager_restart.c */
+
+/**
+ * struct restart_queue - connections waiting to be initiated again
+ * @heap: struct restart entries by due time
+ * @stopped: acikd is stopping: nothing is queued any more
+ */
+struct restart_queue {
+	struct heap heap;
+	bool stopped;
+};
+
+struct restart_queue *manager_restarts(struct ike_manager *m);
+void restart_queue_fini(struct restart_queue *q);
+/*
+ * manager_restart_after() - @sa is about to go (still in the tables): if
+ * it was the last SA of an `initiate = yes` connection, queue a restart.
+ */
+void manager_restart_after(struct ike_manager *m, struct ike_sa *sa);
+/* Initiate what is due. Return: the next due time, 0 if none. */
+uint64_t manager_restart_tick(struct ike_manager *m, uint64_t now_ms);
+
 /* manager_sa.c */
 
 /*

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "crypto/dh_cache.h"
 #include "manager_int.h"
@@ -43,8 +44,13 @@ void manager_initial_contact(struct ike_manager *m, struct ike_sa *sa)
 		 * (kernel.c counts pairs across IKE SAs). Half-open SAs are
 		 * left to their timer.
 		 */
-		if (same_peer(o, sa) && o->state >= IKE_SA_STATE_ESTABLISHED)
+		if (same_peer(o, sa) && o->state >= IKE_SA_STATE_ESTABLISHED) {
+			ike_log(manager_ctx(m), LOG_NOTICE,
+				"connection %s: INITIAL_CONTACT: the peer "
+				"forgot an IKE SA, deleted with its %u pairs",
+				sa->conn->name, o->n_children);
 			manager_delete_sa(m, o);
+		}
 	}
 }
 
@@ -87,6 +93,7 @@ static void reload_one(void *arg, struct ike_sa *sa)
 
 	if (!sa->conn || conn_kept(w->cfg, sa->conn))
 		return;
+	sa->no_restart = true;
 	if (sa->state == IKE_SA_STATE_ESTABLISHED) {
 		if (ike_sa_queue_job(sa, IKE_JOB_DELETE_IKE, 0))
 			manager_delete_sa(w->m, sa);
@@ -143,6 +150,7 @@ unsigned int ike_manager_shutdown(struct ike_manager *m, uint64_t now_ms)
 	struct shutdown_walk w = { .m = m };
 
 	manager_ctx(m)->now_ms = now_ms;
+	manager_restarts(m)->stopped = true;
 	ike_sa_table_walk(manager_table(m), shutdown_one, &w);
 	return w.deleting;
 }

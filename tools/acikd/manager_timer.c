@@ -3,13 +3,29 @@
  * manager_timer.c - ike_manager_tick() (ike.h): whatever is due on the
  * IKE SAs: retransmissions and their end, a responder's half-open SA
  * expiring, dead peer detection, IKE SA rekeys, rekeyed SAs whose DELETE
- * never came, NAT keepalives. Each SA sits in the table's timer heap under its next
+ * never came, NAT keepalives; then connections due to be initiated again
+ * (manager_restart.c). Each SA sits in the table's timer heap under its next
  * deadline (ike_sa_deadline()), so a tick costs O(log n) per due SA and
  * nothing for the others.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
+#include <syslog.h>
 
 #include "manager_int.h"
+
+/* Why an SA that was up is given up, for the operator. */
+static void log_given_up(const struct ike_ctx *c, const struct ike_sa *sa,
+			 const char *why)
+{
+	char peer[INET_ADDRSTRLEN];
+
+	if (!sa->conn || sa->state < IKE_SA_STATE_ESTABLISHED)
+		return;
+	inet_ntop(AF_INET, &sa->remote.sin_addr, peer, sizeof(peer));
+	ike_log(c, LOG_NOTICE, "connection %s: IKE SA with %s deleted: %s",
+		sa->conn->name, peer, why);
+}
 
 /*
  * Dead peer detection (acikd.conf(5) dpd_delay, dpd_timeout): after
@@ -56,8 +72,20 @@ static void tick_one(struct ike_manager *m, struct ike_sa *sa)
 {
 	const struct ike_ctx *c = manager_ctx(m);
 
-	if (ike_sa_retransmit(sa, c) || dpd_dead(sa, c->now_ms) ||
-	    rekey_tick(sa, c->now_ms) ||
+	if (ike_sa_retransmit(sa, c)) {
+		/* with a dpd_timeout, retransmissions last that long */
+		log_given_up(c, sa, sa->retx_until_ms ?
+			     "peer silent for dpd_timeout" :
+			     "no answer to our request");
+		manager_delete_sa(m, sa);
+		return;
+	}
+	if (dpd_dead(sa, c->now_ms)) {
+		log_given_up(c, sa, "peer silent for dpd_timeout");
+		manager_delete_sa(m, sa);
+		return;
+	}
+	if (rekey_tick(sa, c->now_ms) ||
 	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED &&
 	     c->now_ms >= sa->created_ms + IKE_HALF_OPEN_MS)) {
 		manager_delete_sa(m, sa);
@@ -79,8 +107,13 @@ uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
 	if (ike_sa_table_check(t, now_ms))
 		abort();
 #endif
+	uint64_t next, restart;
+
 	ike_sa_table_tick_begin(t);
 	while ((sa = ike_sa_table_due(t, now_ms)))
 		tick_one(m, sa);
-	return ike_sa_table_tick_end(t, now_ms);
+	next = ike_sa_table_tick_end(t, now_ms);
+	/* after the SAs: a restart sees the connections they left */
+	restart = manager_restart_tick(m, now_ms);
+	return !next || (restart && restart < next) ? restart : next;
 }

@@ -69,6 +69,8 @@ struct te_side {
 	struct te_install inst[TE_MAX_INST];
 	unsigned int n_inst, n_remove, n_random;
 	unsigned int n_keepalive;
+	unsigned int n_log;
+	char logs[2048];	/* the log lines, as far as they fit */
 	struct sockaddr_in keepalive_src, keepalive_dst;	/* the last */
 	struct te_removal rem[TE_REMOVALS];	/* the first removals */
 };
@@ -185,9 +187,21 @@ static inline int te_keepalive(void *ctx, const struct sockaddr_in *local,
 	return 0;
 }
 
+static inline void te_log(void *ctx, int prio, const char *msg)
+{
+	struct te_side *s = ctx;
+
+	(void)prio;
+	size_t len = strlen(s->logs);
+
+	s->n_log++;
+	snprintf(s->logs + len, sizeof(s->logs) - len, "%s\n", msg);
+}
+
 static const struct ike_env_ops te_ops = {
 	.send = te_send,
 	.keepalive = te_keepalive,
+	.log = te_log,
 	.child_install = te_install,
 	.child_remove = te_remove,
 	.random = te_random,

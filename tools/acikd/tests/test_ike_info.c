@@ -663,6 +663,8 @@ static void test_mgr_dpd_timeout(void **state)
 	}
 	assert_int_equal(now, 150000);
 	assert_int_equal(te_list(&e, 0).all, 0);
+	assert_non_null(strstr(e.side[0].logs, "conn0: IKE SA with 192.0.2.1 "
+			       "deleted: peer silent for dpd_timeout"));
 	assert_int_equal(e.side[0].n_remove, 2);
 	assert_true(e.side[0].rem[1].last);
 	/* The check and its retransmissions, at most 16 s apart. */

@@ -622,6 +622,7 @@ static const struct ike_env_ops ic_ops = {
 	.child_install = te_install,
 	.child_remove = ic_remove,
 	.random = te_random,
+	.log = te_log,
 };
 
 static void ic_start(struct te_env *e)
@@ -667,6 +668,7 @@ static void test_initial_contact(void **state)
 	assert_true(e->side[1].rem[0].last);
 	assert_int_equal(inst_at_remove[1], 2);
 	assert_int_equal(e->side[0].n_remove, 0);
+	assert_non_null(strstr(e->side[1].logs, "conn1: INITIAL_CONTACT"));
 	env_free(e);
 }
 
