@@ -105,6 +105,45 @@ static int env_keepalive(void *ctx, const struct sockaddr_in *local,
 	return socket_send_keepalive(s, local, remote);
 }
 
+/*
+ * Notices are what a peer can cause at will (every refused IKE_SA_INIT
+ * names its sender): LOG_BURST of them, then LOG_PER_SECOND, and a count
+ * of those dropped. Errors always go out.
+ */
+#define LOG_BURST	50
+#define LOG_PER_SECOND	10
+
+static bool log_allowed(struct log_budget *b, uint64_t now)
+{
+	uint64_t add = (now - b->refilled_ms) * LOG_PER_SECOND / 1000;
+
+	if (add) {
+		b->tokens = add >= LOG_BURST || b->tokens + add >= LOG_BURST ?
+			    LOG_BURST : b->tokens + (unsigned int)add;
+		b->refilled_ms = now;
+	}
+	if (!b->tokens)
+		return false;
+	b->tokens--;
+	return true;
+}
+
+static void env_log(void *ctx, int prio, const char *msg)
+{
+	struct acikd *d = ctx;
+
+	if (prio >= LOG_NOTICE && !log_allowed(&d->log, loop_now_ms())) {
+		d->log.suppressed++;
+		return;
+	}
+	if (d->log.suppressed) {
+		syslog(LOG_NOTICE, "%lu messages suppressed (rate limit)",
+		       d->log.suppressed);
+		d->log.suppressed = 0;
+	}
+	syslog(prio, "%s", msg);
+}
+
 static int env_child_install(void *ctx, const struct child_sa_install *c)
 {
 	struct acikd *d = ctx;
@@ -130,6 +169,7 @@ static int env_random(void *ctx, uint8_t *buf, size_t len)
 static const struct ike_env_ops env_ops = {
 	.send = env_send,
 	.keepalive = env_keepalive,
+	.log = env_log,
 	.child_install = env_child_install,
 	.child_remove = env_child_remove,
 	.random = env_random,

@@ -124,6 +124,11 @@ struct acikd {
 	struct loop_fd sig;
 	uint64_t deadline_ms;
 	char ctl_path[108];
+	struct log_budget {	/* the core's notices (peers can cause them) */
+		uint64_t refilled_ms;
+		unsigned int tokens;
+		unsigned long suppressed;
+	} log;
 };
 
 /*

@@ -5,8 +5,12 @@
  * addresses and IDs, and the first Child SA (1.2, 2.9, 2.17) which goes
  * into actun through child.c.
  */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "child.h"
 #include "crypto/prf.h"
@@ -222,22 +226,56 @@ static int auth_failed(struct ike_sa *sa, const struct enc_message *m,
 	return -EACCES;
 }
 
+/* An identity for a log line: printable ASCII kept, the rest as '?'. */
+static void id_string(const struct enc_id *id, char *buf, size_t len)
+{
+	size_t i, n = id->data.len < len - 1 ? id->data.len : len - 1;
+
+	if (id->type == IKE_ID_IPV4_ADDR && id->data.len == 4) {
+		inet_ntop(AF_INET, id->data.ptr, buf, len);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		buf[i] = isprint(id->data.ptr[i]) ? id->data.ptr[i] : '?';
+	buf[n] = '\0';
+}
+
+/* Why a peer gets AUTHENTICATION_FAILED, for the operator. */
+static int refused(const struct ike_sa *sa, const struct ike_ctx *c,
+		   const struct enc_id *id, const char *why)
+{
+	char peer[INET_ADDRSTRLEN], name[128] = "";
+
+	inet_ntop(AF_INET, &sa->remote.sin_addr, peer, sizeof(peer));
+	if (id)
+		id_string(id, name, sizeof(name));
+	ike_log(c, LOG_NOTICE, "IKE_AUTH from %s%s%s%s refused: %s", peer,
+		id ? " (ID '" : "", name, id ? "')" : "", why);
+	return -EACCES;
+}
+
 /* Pick the connection by IDs and check the initiator's AUTH. */
 static int responder_authenticate(struct ike_sa *sa, const struct ike_ctx *c,
 				  const struct enc_message *m)
 {
 	const struct enc_payload *idi = enc_message_find(m, IKE_PL_IDI, NULL);
 	const struct enc_payload *idr = enc_message_find(m, IKE_PL_IDR, NULL);
+	char why[128];
 	struct conn *conn;
 
 	if (!idi)
-		return -EACCES;
+		return refused(sa, c, NULL, "no identity");
 	conn = nego_conn_by_ids(c->cfg, &sa->local, &sa->remote, &idi->u.id,
 				idr ? &idr->u.id : NULL);
 	if (!conn)
-		return -EACCES;
+		return refused(sa, c, &idi->u.id, "no connection for it");
 	ike_sa_set_conn(sa, conn);
-	return verify_auth(sa, m, &idi->u.id);
+	if (verify_auth(sa, m, &idi->u.id)) {
+		snprintf(why, sizeof(why), "its AUTH is not made with the PSK "
+			 "of connection %s", conn->name);
+		return refused(sa, c, &idi->u.id, why);
+	}
+	return 0;
 }
 
 int ike_auth_respond(struct ike_sa *sa, const struct ike_ctx *c,

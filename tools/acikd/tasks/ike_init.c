@@ -7,8 +7,10 @@
  * IKE SA keys (2.14). The raw messages are kept: IKE_AUTH signs them
  * (2.15).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <openssl/evp.h>
 
@@ -389,6 +391,18 @@ int ike_init_error(const struct enc_header *req, uint16_t type,
 	return enc_message_generate(out, &h, &p, 1, NULL);
 }
 
+/* Why a peer gets NO_PROPOSAL_CHOSEN, for the operator. */
+static void log_no_proposal(const struct ike_sa *sa, const struct ike_ctx *c,
+			    bool any_conn)
+{
+	char peer[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &sa->remote.sin_addr, peer, sizeof(peer));
+	ike_log(c, LOG_NOTICE, "IKE_SA_INIT from %s refused: %s", peer,
+		any_conn ? "none of its proposals is configured" :
+			   "no connection for its address");
+}
+
 /*
  * The connection and proposal for the request: the first connection for
  * these addresses with a proposal the peer offers. On failure, @out gets
@@ -402,11 +416,13 @@ static int choose(struct ike_sa *sa, const struct ike_ctx *c,
 	const struct enc_payload *ke = enc_message_find(m, IKE_PL_KE, NULL);
 	const struct enc_sa *offer = &enc_message_find(m, IKE_PL_SA, NULL)->u.sa;
 	struct conn *conn = NULL;
+	bool any_conn = false;
 	uint8_t g[2];
 	int err;
 
 	while ((conn = nego_conn_by_addrs(c->cfg, &sa->local, &sa->remote,
 					  conn))) {
+		any_conn = true;
 		err = nego_select(conn->ike, conn->n_ike, IKE_PROTO_IKE, offer,
 				  ke->u.ke.group, false, ch);
 		if (err == -ENOENT)
@@ -426,6 +442,7 @@ static int choose(struct ike_sa *sa, const struct ike_ctx *c,
 		sa->dh_group = ch->dh;
 		return 0;
 	}
+	log_no_proposal(sa, c, any_conn);
 	err = ike_init_error(&m->hdr, NOTIFY_NO_PROPOSAL_CHOSEN, CHUNK_EMPTY,
 			     out);
 	return err ?: -ENOENT;

@@ -231,6 +231,9 @@ static void test_wrong_psk(void **state)
 	assert_int_equal(e.n_log, 4);
 	assert_refused(&e, 3, NOTIFY_AUTHENTICATION_FAILED, true);
 	assert_int_equal(e.side[0].n_remove + e.side[1].n_remove, 0);
+	assert_non_null(strstr(e.side[1].logs, "IKE_AUTH from 10.0.0.1 (ID "
+			       "'cpe.example') refused: its AUTH is not made "
+			       "with the PSK of connection conn1"));
 	te_free(&e);
 }
 
@@ -244,6 +247,8 @@ static void test_unknown_id(void **state)
 	handshake(&e);
 	assert_int_equal(e.n_log, 4);
 	assert_refused(&e, 3, NOTIFY_AUTHENTICATION_FAILED, true);
+	assert_non_null(strstr(e.side[1].logs, "IKE_AUTH from 10.0.0.1 (ID "
+			       "'cpe.example') refused: no connection for it"));
 	te_free(&e);
 }
 
@@ -274,6 +279,8 @@ static void test_no_proposal_chosen(void **state)
 	handshake(&e);
 	assert_int_equal(e.n_log, 2);
 	assert_refused(&e, 1, NOTIFY_NO_PROPOSAL_CHOSEN, false);
+	assert_non_null(strstr(e.side[1].logs, "IKE_SA_INIT from 10.0.0.1 "
+			       "refused: none of its proposals is configured"));
 	te_free(&e);
 }
 
