@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "crypto/sk.h"
 #include "ike_sa.h"
@@ -146,6 +147,37 @@ int ike_sa_build(struct ike_sa *sa, uint8_t exchange, bool response,
 	return err;
 }
 
+/* SHA-256 of @data into @md; false if OpenSSL fails (no memory). */
+static bool req_digest(struct chunk data, uint8_t *md)
+{
+	unsigned int len = IKE_REQ_DIGEST_LEN;
+
+	return EVP_Digest(data.ptr, data.len, md, &len, EVP_sha256(), NULL) &&
+	       len == IKE_REQ_DIGEST_LEN;
+}
+
+/*
+ * @m passed its ICV. A request (window 1: the peer got our last answer
+ * before sending it) is now the one its retransmissions must match;
+ * of a fragmented one, fragment 1, which alone is answered (RFC 7383
+ * 2.6.1).
+ */
+static void note_request(struct ike_sa *sa, const struct enc_message *m)
+{
+	if (m->hdr.flags & IKE_FLAG_RESPONSE || frag_not_first(m->data))
+		return;
+	if (!req_digest(m->data, sa->req_digest))
+		memset(sa->req_digest, 0, sizeof(sa->req_digest));
+}
+
+bool ike_sa_is_last_request(const struct ike_sa *sa, struct chunk datagram)
+{
+	uint8_t md[IKE_REQ_DIGEST_LEN];
+
+	return req_digest(datagram, md) &&
+	       !memcmp(md, sa->req_digest, sizeof(md));
+}
+
 int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
 		   struct chunk *plain)
 {
@@ -165,6 +197,9 @@ int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
 	else
 		err = sk_decrypt(&sa->suite, ke, ka, enc_message_aad(m),
 				 sk->u.sk.data, plain);
+	/* -EINPROGRESS: a fragment kept, so its ICV was good. */
+	if (!err || err == -EINPROGRESS)
+		note_request(sa, m);
 	if (err)
 		return err;
 	err = enc_message_parse_encrypted(m, first, *plain);

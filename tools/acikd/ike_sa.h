@@ -50,6 +50,8 @@
 /* The largest message we build (before fragmentation, frag.h). */
 #define IKE_MSG_MAX		8192
 #define IKE_NONCE_LEN		32
+/* SHA-256 of the peer's request, for its retransmissions (struct ike_sa). */
+#define IKE_REQ_DIGEST_LEN	32
 /* Child SA pairs per IKE SA: customers run about 100 per tunnel. */
 #define IKE_SA_MAX_CHILD	128
 /* Jobs waiting for the request window (struct ike_job). */
@@ -184,10 +186,17 @@ struct ike_sa {
 	unsigned int retx_count;
 	uint64_t retx_at;
 
-	/* Requests we receive: the next ID, and the last response sent. */
+	/*
+	 * Requests we receive: the next ID, and the last response sent.
+	 * @req_digest is the peer's last authentic request (its first
+	 * fragment if it came in fragments; zero: none yet): a
+	 * retransmission gets @last_resp only if it is that request, byte
+	 * for byte, not for a header anyone on the path can copy.
+	 */
 	uint32_t expect_req_id;
 	struct chunk last_resp;
 	bool have_last_resp;
+	uint8_t req_digest[IKE_REQ_DIGEST_LEN];
 
 	struct ike_child_nego nego;
 	/* Installed pairs, grown on demand up to IKE_SA_MAX_CHILD. */
@@ -361,10 +370,16 @@ void ike_sa_sk_keys(const struct ike_sa *sa, bool sending, struct chunk *ke,
  * keys and parse the inner payloads; @plain receives the plaintext that
  * @m now points into (clear it after use). An SKF fragment is kept
  * (frag_collect()): -EINPROGRESS until it completes the message, which
- * is then parsed as if it had come whole.
+ * is then parsed as if it had come whole. A request whose ICV is good,
+ * unfragmented or fragment 1, becomes @sa->req_digest.
  */
 int ike_sa_decrypt(struct ike_sa *sa, struct enc_message *m,
 		   struct chunk *plain);
+/*
+ * ike_sa_is_last_request() - is @datagram the request @sa->req_digest
+ * was taken of (a retransmission that may have the stored response)?
+ */
+bool ike_sa_is_last_request(const struct ike_sa *sa, struct chunk datagram);
 
 /*
  * Send a request and arm its retransmission; the SA keeps a copy (its

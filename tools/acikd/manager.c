@@ -231,9 +231,13 @@ static void receive_init(struct ike_manager *m, struct chunk data,
 		return;
 	sa = ike_sa_table_find_init(&m->table, h.spi_i, remote);
 	if (sa) {
-		/* Only while the SA still waits for IKE_AUTH (window 1). */
+		/*
+		 * Only while the SA still waits for IKE_AUTH (window 1), and
+		 * only to the request itself, not to any datagram with its
+		 * SPIi and a source address that may be forged.
+		 */
 		if (h.message_id == 0 && sa->expect_req_id == 1 &&
-		    sa->have_last_resp)
+		    sa->have_last_resp && chunk_equal(data, sa->init_req))
 			m->ctx.ops->send(m->ctx.arg, local, remote, natt,
 					 sa->last_resp);
 		return;
@@ -572,11 +576,16 @@ int ike_manager_receive(struct ike_manager *m, uint64_t now_ms,
 	/*
 	 * A retransmitted request: the stored response (all its fragments),
 	 * nothing else; once per request, on its first fragment if it is
-	 * fragmented (RFC 7383 2.6.1).
+	 * fragmented (RFC 7383 2.6.1). It goes to the datagram's source
+	 * (2.11: the peer's NAT mapping may have moved), so only if the
+	 * datagram is the request answered: its SPIs and message ID alone
+	 * would let anyone have the response, many fragments perhaps, sent
+	 * to an address of their choice.
 	 */
 	if (!(h.flags & IKE_FLAG_RESPONSE) &&
 	    h.message_id + 1 == sa->expect_req_id) {
-		if (sa->have_last_resp && !frag_not_first(datagram))
+		if (sa->have_last_resp && !frag_not_first(datagram) &&
+		    ike_sa_is_last_request(sa, datagram))
 			frag_send(&m->ctx, local, remote, natt, sa->last_resp);
 		return 0;
 	}

@@ -5,8 +5,9 @@
  * forged fragments, bad numbers and totals, a retransmission with more
  * fragments (2.6.1), the memory caps. Then two managers in memory:
  * IKE_AUTH fragmented both ways with a 150-byte fragment size, fragments
- * reordered, duplicated, forged, retransmitted, over the cap, behind a
- * NAT, in CREATE_CHILD_SA, and a peer without fragmentation support.
+ * reordered, duplicated, forged, retransmitted (forged retransmissions
+ * unanswered), over the cap, behind a NAT, in CREATE_CHILD_SA, and a peer
+ * without fragmentation support.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -511,6 +512,55 @@ static void test_retransmitted(void **state)
 	te_free(&e);
 }
 
+/*
+ * Only the request's own first fragment has the response resent: one
+ * with its header and another body, from a forged source, gets nothing
+ * (a header must not buy every fragment of the response, sent anywhere).
+ */
+static void test_retransmitted_forged(void **state)
+{
+	struct sockaddr_in victim = te_addr("203.0.113.9", 500);
+	struct te_pkt frags[TE_QUEUE], p;
+	unsigned int n = 0, n_resp, mark;
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	e.side[0].conn.fragment_size = 150;
+	e.side[1].conn.fragment_size = 150;
+	start_auth(&e);
+	while (e.head != e.tail)
+		frags[n++] = te_take(&e);
+	assert_true(n >= 3);
+	mark = e.n_log;
+	for (unsigned int i = 0; i < n; i++)
+		te_inject(&e, 1, frags[i]);
+	te_run(&e);
+	assert_up(&e);
+	n_resp = sent_by(&e, 1, mark);
+	assert_true(n_resp >= 2);
+	mark = e.n_log;
+	p = frags[0];
+	p.src = victim;
+	p.data[p.len - 1] ^= 1;
+	te_inject(&e, 1, p);
+	p.data[p.len - 1] ^= 1;
+	p.len = IKE_HEADER_LEN;
+	te_inject(&e, 1, p);
+	te_run(&e);
+	assert_int_equal(sent_by(&e, 1, mark), 0);
+	/* The first fragment itself, from wherever: every fragment again. */
+	p = frags[0];
+	p.src = victim;
+	te_inject(&e, 1, p);
+	te_run(&e);
+	assert_int_equal(sent_by(&e, 1, mark), n_resp);
+	assert_int_equal(e.log[e.n_log - 1].dst.sin_addr.s_addr,
+			 victim.sin_addr.s_addr);
+	assert_up(&e);
+	te_free(&e);
+}
+
 /* Behind a NAT, on port 4500: the non-ESP marker counts too. */
 static void test_natt(void **state)
 {
@@ -614,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_one_way),
 		cmocka_unit_test(test_reordered_duplicated_forged),
 		cmocka_unit_test(test_retransmitted),
+		cmocka_unit_test(test_retransmitted_forged),
 		cmocka_unit_test(test_natt),
 		cmocka_unit_test(test_create_child),
 		cmocka_unit_test(test_not_supported),

@@ -2,9 +2,11 @@
 /*
  * test_ike_robust.c - what the network does to the handshake: lost
  * datagrams and retransmission (0.5 s doubling, 5 tries), replayed
- * requests answered from the stored response, messages out of turn,
- * garbled or truncated SK payloads, malformed IKE_SA_INIT requests, and
- * NAT detection moving IKE_AUTH and ESP to port 4500.
+ * requests answered from the stored response (only if they are the
+ * request, byte for byte: no answer reflected to a forged source),
+ * messages out of turn, garbled or truncated SK payloads, malformed
+ * IKE_SA_INIT requests, and NAT detection moving IKE_AUTH and ESP to
+ * port 4500.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -150,6 +152,94 @@ static void test_replayed_request(void **state)
 	assert_int_equal(e.n_log, 5);
 	/* The initiator ignores the duplicate response. */
 	te_inject(&e, 0, e.log[4]);
+	te_run(&e);
+	assert_established(&e);
+	te_free(&e);
+}
+
+/* Datagrams side @side sent from log entry @from on. */
+static unsigned int sent_by(const struct te_env *e, int side,
+			    unsigned int from)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = from; i < e->n_log; i++)
+		n += e->log[i].from == side;
+	return n;
+}
+
+/*
+ * A replayed request is answered only if it is that request, byte for
+ * byte: its header (SPIs, message ID), which anyone on the path sees,
+ * must not make the responder send its stored answer to an address the
+ * sender chose (the source of a datagram may be forged).
+ */
+static void test_reflected_request(void **state)
+{
+	struct sockaddr_in victim = te_addr("203.0.113.9", 500);
+	unsigned int mark;
+	struct te_pkt p;
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	start(&e);
+	te_run(&e);
+	assert_established(&e);
+	/* The same IKE_AUTH from elsewhere (a NAT moved): answered there. */
+	p = e.log[2];
+	p.src = victim;
+	te_inject(&e, 1, p);
+	te_run(&e);
+	assert_int_equal(e.n_log, 5);
+	assert_same_pkt(&e.log[3], &e.log[4]);
+	assert_int_equal(e.log[4].dst.sin_addr.s_addr, victim.sin_addr.s_addr);
+	/* The header with another body, or with none at all: nothing. */
+	mark = e.n_log;
+	p.data[p.len - 1] ^= 1;
+	te_inject(&e, 1, p);
+	p.data[p.len - 1] ^= 1;
+	p.data[IKE_HEADER_LEN + 8] ^= 1;
+	te_inject(&e, 1, p);
+	p.len = IKE_HEADER_LEN;
+	te_inject(&e, 1, p);
+	te_run(&e);
+	assert_int_equal(sent_by(&e, 1, mark), 0);
+	/* The real one is still answered. */
+	te_inject(&e, 1, e.log[2]);
+	te_run(&e);
+	assert_int_equal(sent_by(&e, 1, mark), 1);
+	assert_same_pkt(&e.log[3], &e.log[e.n_log - 1]);
+	assert_established(&e);
+	te_free(&e);
+}
+
+/* The same for IKE_SA_INIT: another request with the same SPIi, nothing. */
+static void test_reflected_init(void **state)
+{
+	struct te_pkt p, auth;
+	unsigned int mark;
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	start(&e);
+	te_step(&e);
+	te_step(&e);
+	auth = te_take(&e);
+	mark = e.n_log;
+	p = e.log[0];
+	p.data[p.len - 1] ^= 1;
+	te_inject(&e, 1, p);
+	p.len = IKE_HEADER_LEN;
+	te_inject(&e, 1, p);
+	te_run(&e);
+	assert_int_equal(sent_by(&e, 1, mark), 0);
+	te_inject(&e, 1, e.log[0]);
+	te_run(&e);
+	assert_int_equal(sent_by(&e, 1, mark), 1);
+	assert_same_pkt(&e.log[1], &e.log[e.n_log - 1]);
+	te_inject(&e, 1, auth);
 	te_run(&e);
 	assert_established(&e);
 	te_free(&e);
@@ -395,6 +485,8 @@ int main(void)
 		cmocka_unit_test(test_retransmit_auth),
 		cmocka_unit_test(test_retransmit_give_up),
 		cmocka_unit_test(test_replayed_request),
+		cmocka_unit_test(test_reflected_request),
+		cmocka_unit_test(test_reflected_init),
 		cmocka_unit_test(test_auth_before_init),
 		cmocka_unit_test(test_garbled_sk),
 		cmocka_unit_test(test_malformed_init),
