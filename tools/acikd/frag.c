@@ -219,6 +219,20 @@ static bool replaces(const struct frag_set *s, uint32_t id,
 	return s && (s->msg_id != id || f->total > s->total);
 }
 
+/*
+ * What @sa may hold: until IKE_AUTH completes, its peer is anyone who
+ * sent an IKE_SA_INIT, and many such SAs must not fill the pool.
+ */
+static size_t sa_cap(const struct ike_sa *sa)
+{
+	const struct frag_pool *pool = sa->frag_pool;
+
+	if (sa->state < IKE_SA_STATE_ESTABLISHED &&
+	    pool->half_open_max < pool->sa_max)
+		return pool->half_open_max;
+	return pool->sa_max;
+}
+
 /* Would keeping @cost more bytes (after a reset) stay within the caps? */
 static bool fits(const struct ike_sa *sa, const struct frag_set *s,
 		 bool reset, size_t cost)
@@ -227,7 +241,7 @@ static bool fits(const struct ike_sa *sa, const struct frag_set *s,
 	size_t held = s && !reset ? s->bytes : 0;
 	size_t freed = s && reset ? s->bytes : 0;
 
-	return held + cost <= pool->sa_max &&
+	return held + cost <= sa_cap(sa) &&
 	       pool->used - freed + cost <= pool->max;
 }
 

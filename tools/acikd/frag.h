@@ -26,18 +26,28 @@
 
 /* IP datagram size a fragment must fit when conn->fragment_size is 0. */
 #define FRAG_SIZE_DEFAULT	1280
-/* Reassembly memory: per IKE SA, and over all SAs of a manager. */
-#define FRAG_SA_MAX_BYTES	(64 * 1024)
-#define FRAG_POOL_MAX_BYTES	(16 * 1024 * 1024)
+/*
+ * Reassembly memory: per IKE SA, and over all SAs of a manager. Before
+ * IKE_AUTH completes, an SA costs its peer no more than an IKE_SA_INIT
+ * (anyone can have one), so it gets a smaller share: room for an
+ * IKE_AUTH of twice the largest message we build, more than strongSwan
+ * reassembles (its max_packet, 10000 bytes). Filling the pool then takes
+ * 1024 half-open SAs at once instead of 256.
+ */
+#define FRAG_HALF_OPEN_MAX_BYTES	(16 * 1024)
+#define FRAG_SA_MAX_BYTES		(64 * 1024)
+#define FRAG_POOL_MAX_BYTES		(16 * 1024 * 1024)
 
 /**
  * struct frag_pool - reassembly memory of one manager
  * @used: bytes held by every SA's sets (plaintext and set records)
+ * @half_open_max: the most one SA may hold before it is established
  * @sa_max: the most one SA may hold
  * @max: the most all SAs may hold together
  */
 struct frag_pool {
 	size_t used;
+	size_t half_open_max;
 	size_t sa_max;
 	size_t max;
 };
@@ -65,8 +75,8 @@ void frag_send(const struct ike_ctx *c, const struct sockaddr_in *local,
  * set, @plain receives the reassembled plaintext (clear it after use)
  * and @first the first inner payload type: 0. Otherwise -EINPROGRESS
  * (kept, or a duplicate), or another -errno (dropped: bad ICV, bad
- * number or total, fragmentation not negotiated, over a memory cap;
- * nothing kept changes).
+ * number or total, fragmentation not negotiated, over a memory cap (the
+ * half-open one until @sa is established); nothing kept changes).
  */
 int frag_collect(struct ike_sa *sa, const struct enc_message *m,
 		 struct chunk *plain, uint8_t *first);

@@ -188,12 +188,14 @@ struct ike_stats {
 
 void ike_manager_stats(struct ike_manager *m, struct ike_stats *st);
 /*
- * ike_manager_frag_limits() - the reassembly memory caps: per IKE SA and
- * over all of them (defaults FRAG_SA_MAX_BYTES, FRAG_POOL_MAX_BYTES); a
- * fragment that would exceed one is dropped.
+ * ike_manager_frag_limits() - the reassembly memory caps: per IKE SA not
+ * yet established (its peer is not authenticated), per IKE SA, and over
+ * all of them (defaults FRAG_HALF_OPEN_MAX_BYTES, FRAG_SA_MAX_BYTES,
+ * FRAG_POOL_MAX_BYTES; the smaller of the first two binds a half-open
+ * SA); a fragment that would exceed one is dropped.
  */
-void ike_manager_frag_limits(struct ike_manager *m, size_t per_sa,
-			     size_t total);
+void ike_manager_frag_limits(struct ike_manager *m, size_t half_open,
+			     size_t per_sa, size_t total);
 int ike_manager_list(struct ike_manager *m,
 		     int (*cb)(void *arg, const struct ike_sa_info *sa),
 		     void *arg);

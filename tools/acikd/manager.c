@@ -45,6 +45,7 @@ struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 	m->ctx.arg = arg;
 	dh_cache_init(&m->dh_cache, 1000 * cfg->dh_reuse_seconds);
 	m->ctx.dh_cache = &m->dh_cache;
+	m->table.frag.half_open_max = FRAG_HALF_OPEN_MAX_BYTES;
 	m->table.frag.sa_max = FRAG_SA_MAX_BYTES;
 	m->table.frag.max = FRAG_POOL_MAX_BYTES;
 	return m;
@@ -736,9 +737,10 @@ void ike_manager_stats(struct ike_manager *m, struct ike_stats *st)
 	};
 }
 
-void ike_manager_frag_limits(struct ike_manager *m, size_t per_sa,
-			     size_t total)
+void ike_manager_frag_limits(struct ike_manager *m, size_t half_open,
+			     size_t per_sa, size_t total)
 {
+	m->table.frag.half_open_max = half_open;
 	m->table.frag.sa_max = per_sa;
 	m->table.frag.max = total;
 }

@@ -3,11 +3,12 @@
  * test_ike_frag.c - IKE fragmentation (RFC 7383). First frag.c alone, on
  * a pair of SAs sharing keys: reassembly in and out of order, duplicates,
  * forged fragments, bad numbers and totals, a retransmission with more
- * fragments (2.6.1), the memory caps. Then two managers in memory:
- * IKE_AUTH fragmented both ways with a 150-byte fragment size, fragments
- * reordered, duplicated, forged, retransmitted (forged retransmissions
- * unanswered), over the cap, behind a NAT, in CREATE_CHILD_SA, and a peer
- * without fragmentation support.
+ * fragments (2.6.1), the memory caps (a smaller one until the SA is
+ * established). Then two managers in memory: IKE_AUTH fragmented both
+ * ways with a 150-byte fragment size, fragments reordered, duplicated,
+ * forged, retransmitted (forged retransmissions unanswered), over the
+ * cap, behind a NAT, in CREATE_CHILD_SA, a peer without fragmentation
+ * support, and a half-open SA flooding fragments.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include "frag.h"
 #include "ike_sa.h"
 #include "ike_testenv.h"
+#include "manager_int.h"
 
 /* ---- frag.c alone ---- */
 
@@ -56,8 +58,11 @@ static void fx_setup(struct fx *f)
 	f->conn.refs = 1;
 	f->conn.fragmentation = true;
 	f->conn.fragment_size = 200;
-	f->pool = (struct frag_pool){ .sa_max = FRAG_SA_MAX_BYTES,
-				      .max = FRAG_POOL_MAX_BYTES };
+	f->pool = (struct frag_pool){
+		.half_open_max = FRAG_HALF_OPEN_MAX_BYTES,
+		.sa_max = FRAG_SA_MAX_BYTES,
+		.max = FRAG_POOL_MAX_BYTES,
+	};
 	assert_int_equal(RAND_bytes(ei, 36), 1);
 	assert_int_equal(RAND_bytes(er, 36), 1);
 	f->tx = ike_sa_new(true, &f->conn, &a, &a, 0);
@@ -353,6 +358,43 @@ static void test_caps(void **state)
 	fx_free(&f);
 }
 
+/* Before IKE_AUTH completes, the smaller half-open cap; after, the SA's. */
+static void test_caps_half_open(void **state)
+{
+	struct fx f;
+	struct chunk d;
+	unsigned int n;
+	size_t used;
+
+	(void)state;
+	fx_setup(&f);
+	d = fx_split(&f, 200);
+	n = fx_count(d);
+	assert_int_equal(f.rx->state, IKE_SA_STATE_INIT);
+	assert_int_equal(fx_feed(&f, fx_nth(d, 0)), -EINPROGRESS);
+	f.pool.half_open_max = f.pool.used + 150;
+	assert_int_equal(fx_feed(&f, fx_nth(d, 1)), -EINPROGRESS);
+	used = f.pool.used;
+	for (unsigned int i = 2; i < n; i++)
+		assert_int_equal(fx_feed(&f, fx_nth(d, i)), -ENOBUFS);
+	assert_int_equal(f.pool.used, used);
+	/* The per-SA cap still binds if it is the smaller one. */
+	f.rx->state = IKE_SA_STATE_AUTH;
+	f.pool.half_open_max = FRAG_SA_MAX_BYTES;
+	f.pool.sa_max = used;
+	assert_int_equal(fx_feed(&f, fx_nth(d, 2)), -ENOBUFS);
+	/* Established: the SA's own cap. */
+	f.rx->state = IKE_SA_STATE_ESTABLISHED;
+	f.pool.half_open_max = used;
+	f.pool.sa_max = FRAG_SA_MAX_BYTES;
+	for (unsigned int i = 2; i < n; i++)
+		assert_int_equal(fx_feed(&f, fx_nth(d, i)),
+				 i + 1 == n ? 0 : -EINPROGRESS);
+	assert_int_equal(f.pool.used, 0);
+	chunk_free(&d);
+	fx_free(&f);
+}
+
 static void test_not_first(void **state)
 {
 	struct fx f;
@@ -638,7 +680,8 @@ static void test_over_cap(void **state)
 	te_setup(&e);
 	e.side[0].conn.fragment_size = 150;
 	start_auth(&e);
-	ike_manager_frag_limits(e.side[1].m, 250, FRAG_POOL_MAX_BYTES);
+	ike_manager_frag_limits(e.side[1].m, FRAG_HALF_OPEN_MAX_BYTES, 250,
+				FRAG_POOL_MAX_BYTES);
 	mark = e.n_log;
 	te_run(&e);
 	assert_int_equal(sent_by(&e, 1, mark), 0);
@@ -647,6 +690,123 @@ static void test_over_cap(void **state)
 	assert_int_equal(te_list(&e, 1).all, 1);
 	ike_manager_stats(e.side[1].m, &st);
 	assert_true(st.frag_bytes > 0 && st.frag_bytes <= 250);
+	te_free(&e);
+}
+
+/*
+ * Every fragment (ENC_MAX_FRAGMENTS of @len bytes, valid ICVs: the sender
+ * has the keys of IKE_SA_INIT, as anyone may) of a huge request with ID
+ * @id from our initiator SA of SPI @spi to the responder.
+ */
+static void flood(struct te_env *e, uint64_t spi, uint8_t exchange,
+		  uint32_t id, size_t len)
+{
+	static const uint8_t junk[1024];
+	struct sockaddr_in src = te_addr("10.0.0.1", 500);
+	struct sockaddr_in dst = te_addr("192.0.2.1", 500);
+	struct ike_sa *sa = ike_sa_table_find_spi(manager_table(e->side[0].m),
+						  spi);
+	uint8_t buf[TE_MAX_PKT];
+
+	assert_non_null(sa);
+	assert_true(len <= sizeof(junk));
+	for (unsigned int i = 1; i <= ENC_MAX_FRAGMENTS; i++) {
+		struct enc_header h = {
+			.spi_i = sa->spi_i, .spi_r = sa->spi_r,
+			.version = IKE_VERSION_MAJOR << 4,
+			.exchange = exchange, .flags = IKE_FLAG_INITIATOR,
+			.message_id = id,
+		};
+		struct enc_payload f = {
+			.type = IKE_PL_SKF,
+			.next = i == 1 ? IKE_PL_IDI : IKE_PL_NONE,
+			.u.sk = { .number = (uint16_t)i,
+				  .total = ENC_MAX_FRAGMENTS },
+		};
+		struct enc_buf b = enc_buf_init(buf, sizeof(buf));
+
+		assert_int_equal(ike_sa_protect(sa, &h, &f,
+						chunk_from(junk, len), &b), 0);
+		assert_int_equal(ike_manager_receive(e->side[1].m, e->now,
+						     &dst, &src, false,
+						     enc_buf_chunk(&b)), 0);
+	}
+}
+
+static uint64_t frag_bytes(struct te_env *e, int side)
+{
+	struct ike_stats st;
+
+	ike_manager_stats(e->side[side].m, &st);
+	return st.frag_bytes;
+}
+
+/*
+ * A half-open SA (IKE_SA_INIT done, no authentication) holds at most
+ * FRAG_HALF_OPEN_MAX_BYTES of fragments, however many it sends; once
+ * established, the SA's own cap (FRAG_SA_MAX_BYTES) applies.
+ */
+static void test_half_open_cap(void **state)
+{
+	struct te_pkt auth;
+	unsigned int mark;
+	struct te_env e;
+	uint64_t spi;
+
+	(void)state;
+	te_setup(&e);
+	start_auth(&e);
+	spi = te_hdr(&e.log[0]).spi_i;
+	auth = te_take(&e);
+	assert_int_equal(e.head, e.tail);
+	mark = e.n_log;
+	flood(&e, spi, IKE_AUTH, 1, 1024);
+	assert_int_equal(sent_by(&e, 1, mark), 0);
+	assert_true(frag_bytes(&e, 1) > FRAG_HALF_OPEN_MAX_BYTES / 2);
+	assert_true(frag_bytes(&e, 1) <= FRAG_HALF_OPEN_MAX_BYTES);
+	/* The real IKE_AUTH, whole, still works; then the larger cap. */
+	te_inject(&e, 1, auth);
+	te_run(&e);
+	assert_up(&e);
+	mark = e.n_log;
+	flood(&e, spi, INFORMATIONAL, 2, 1024);
+	assert_int_equal(sent_by(&e, 1, mark), 0);
+	assert_true(frag_bytes(&e, 1) > FRAG_HALF_OPEN_MAX_BYTES);
+	assert_true(frag_bytes(&e, 1) <= FRAG_SA_MAX_BYTES);
+	te_free(&e);
+}
+
+/*
+ * The pool has room for one half-open SA's share and a little more: one
+ * that floods it with fragments leaves another's fragmented IKE_AUTH
+ * (about 600 bytes here) room to complete.
+ */
+static void test_half_open_pool(void **state)
+{
+	struct te_count c;
+	struct te_env e;
+	uint64_t spi;
+
+	(void)state;
+	te_setup(&e);
+	e.side[0].conn.fragment_size = 150;
+	start_auth(&e);
+	ike_manager_frag_limits(e.side[1].m, FRAG_HALF_OPEN_MAX_BYTES,
+				FRAG_SA_MAX_BYTES,
+				FRAG_HALF_OPEN_MAX_BYTES + 1024);
+	spi = te_hdr(&e.log[0]).spi_i;
+	while (e.head != e.tail)
+		te_take(&e);
+	flood(&e, spi, IKE_AUTH, 1, 256);
+	assert_true(frag_bytes(&e, 1) <= FRAG_HALF_OPEN_MAX_BYTES);
+	/* Another SA of the same initiator, fragmented all the way. */
+	assert_int_equal(ike_manager_initiate(e.side[0].m, e.now, "conn0"), 0);
+	te_run(&e);
+	c = te_list(&e, 1);
+	assert_int_equal(c.all, 2);
+	assert_int_equal(c.established, 1);
+	assert_int_equal(e.side[1].n_inst, 1);
+	assert_int_equal(te_list(&e, 0).established, 1);
 	te_free(&e);
 }
 
@@ -659,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_total_changes),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_caps_half_open),
 		cmocka_unit_test(test_not_first),
 		cmocka_unit_test(test_both_ways),
 		cmocka_unit_test(test_one_way),
@@ -669,6 +830,8 @@ int main(void)
 		cmocka_unit_test(test_create_child),
 		cmocka_unit_test(test_not_supported),
 		cmocka_unit_test(test_over_cap),
+		cmocka_unit_test(test_half_open_cap),
+		cmocka_unit_test(test_half_open_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
