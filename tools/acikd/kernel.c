@@ -498,9 +498,11 @@ static void routes_del(struct kernel *k, uint32_t ifindex, const char *tunnel,
  * Add the routes of a tunnel's first pair and remember them. A route
  * that exists already (left by an acikd that did not stop cleanly) is
  * taken as ours; on failure only the routes added here are removed.
+ * @out: the record, on success.
  */
 static int routes_add(struct kernel *k, uint32_t ifindex, const char *tunnel,
-		      const struct ts_prefix *ts, unsigned int n)
+		      const struct ts_prefix *ts, unsigned int n,
+		      struct kernel_routes **out)
 {
 	struct kernel_routes *r = calloc(1, sizeof(*r));
 	uint32_t added = 0;
@@ -527,6 +529,7 @@ static int routes_add(struct kernel *k, uint32_t ifindex, const char *tunnel,
 	snprintf(r->tunnel, sizeof(r->tunnel), "%s", tunnel);
 	r->n = n < CONFIG_MAX_TS ? n : CONFIG_MAX_TS;
 	memcpy(r->ts, ts, r->n * sizeof(*ts));
+	*out = r;
 	return 0;
 }
 
@@ -553,10 +556,9 @@ int kernel_child_install(struct kernel *k, const struct child_sa_install *c)
 	routes = routes_find(k, ifindex, tunnel);
 	if (!routes) {
 		ret = routes_add(k, ifindex, tunnel, c->remote_ts,
-				 c->n_remote_ts);
+				 c->n_remote_ts, &routes);
 		if (ret)
 			goto undo_out;
-		routes = routes_find(k, ifindex, tunnel);
 	}
 	ret = pair_remember(k, ifindex, tunnel, c->spi_in, c->spi_out);
 	if (ret) {
