@@ -6,9 +6,11 @@
 # rekeyed twice while a ping keeps going through the tunnel; then the
 # customer's acikd dies without a word and starts again: its IKE_AUTH
 # says INITIAL_CONTACT and the edge drops the old IKE SA and pair, the
-# routes staying; then a reload of the edge without the connection
-# deletes its IKE SA on both ends.
-# timeout: 200
+# routes staying; then the edge's acikd stops (its DELETE reaches the
+# customer) and starts again: the customer's `initiate = yes` connection
+# comes back by itself; then a reload of the edge without the connection
+# deletes its IKE SA on both ends, and the customer keeps trying.
+# timeout: 240
 source "$(dirname "$0")/lib/common.sh"
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
@@ -129,8 +131,44 @@ check_eq "the new one, not the old one" "$(ike cust)" "$(ike edge)"
 check_eq "the routes stayed" 1 "$(nroutes edge)"
 check "a ping through the tunnel" ip netns exec cust ping -c 2 -W 2 -I 10.2.0.1 10.1.0.1
 
-# A reload without the connection deletes its IKE SA, on both ends.
+gone_ike() {	# NS: no IKE SA listed
+	local i
+	for i in $(seq 30); do
+		[[ -z $(ike "$1") ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+# The edge stops (DELETE to the customer) and starts again: the customer
+# initiates again by itself, 2 s after the DELETE and then backing off.
+edge_stop() {
+	kill -TERM "$EDGE_PID"
+	for i in $(seq 50); do kill -0 "$EDGE_PID" 2>/dev/null || return 0; sleep 0.1; done
+	return 1
+}
+check "SIGTERM stops the edge" edge_stop
+check "the customer was told: its IKE SA is gone" gone_ike cust
+check "the customer will initiate again" grep -q "e1: initiating again" "$T/cust2.log"
+check "the edge starts again" $ACIKD -c "$T/edge.conf" -n edge
+EDGE_PID=$(pgrep -n -x acikd)
+back() {	# NS: established again within 40 s (attempts back off)
+	local i
+	for i in $(seq 200); do
+		[[ $(ike "$1") == "established "*" 1" && $(nsas "$1") == 2 ]] &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "the customer's connection comes back by itself" back cust
+check "on the edge too" established edge
+check_eq "both ends list the same IKE SA" "$(ike cust)" "$(ike edge)"
+check "a ping through the tunnel" ip netns exec cust ping -c 2 -W 2 -I 10.2.0.1 10.1.0.1
+
+# A reload without the connection deletes its IKE SA, on both ends; the
+# customer keeps trying (and is refused: no connection matches it).
 conf c9 192.0.2.1 198.51.100.9 10.1.0.0/24 10.9.0.0/24 c1 1h >"$T/edge.conf"
+lines=$(wc -l <"$T/cust2.log")
 check "SIGHUP: a configuration without c1" kill -HUP "$EDGE_PID"
 gone() {
 	local i
@@ -140,9 +178,21 @@ gone() {
 	done
 	return 1
 }
+nopairs() {
+	local i
+	for i in $(seq 30); do
+		[[ $(nsas "$1") == 0 && $(nroutes "$1") == 0 ]] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 check "the edge deleted c1's IKE SA and pair" gone edge
-check "and told the customer" gone cust
-check_eq "routes gone on both ends" "0 0" "$(nroutes edge) $(nroutes cust)"
+check "and told the customer: its pair and routes are gone" nopairs cust
+check_eq "routes gone on the edge" 0 "$(nroutes edge)"
+sleep 8	# attempts at about 2 s and then 4-5 s after the first fails
+check "the customer tried again and again" \
+	test "$(tail -n +"$lines" "$T/cust2.log" | grep -c 'e1: initiating again')" -ge 2
+check_eq "and got nowhere: no pair, no route" "0 0" "$(nsas cust) $(nroutes cust)"
 
 check "SIGTERM stops the customer" kill -TERM "$CUST_PID"
 wait "$CUST_PID"
