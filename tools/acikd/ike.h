@@ -170,7 +170,9 @@ int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
  * ike_manager_delete() - DELETE @conn_name's established IKE SA (the
  * first one) and with it its Child SAs and routes; queued behind the
  * SA's other jobs. The SA goes when the peer answers or the request's
- * retransmissions run out. 0, -ENOENT (no established SA) or -ENOSPC.
+ * retransmissions run out. The connection is not initiated again: a
+ * restart waiting is cancelled, our attempt in flight dropped.
+ * 0, -ENOENT (nothing of it) or -ENOSPC.
  */
 int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
 		       const char *conn_name);

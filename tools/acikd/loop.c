@@ -117,10 +117,13 @@ static bool log_allowed(struct log_budget *b, uint64_t now)
 {
 	uint64_t add = (now - b->refilled_ms) * LOG_PER_SECOND / 1000;
 
-	if (add) {
-		b->tokens = add >= LOG_BURST || b->tokens + add >= LOG_BURST ?
-			    LOG_BURST : b->tokens + (unsigned int)add;
+	if (add >= LOG_BURST || b->tokens + add >= LOG_BURST) {
+		b->tokens = LOG_BURST;
 		b->refilled_ms = now;
+	} else if (add) {
+		/* the time of the tokens added, not now: fractions carry */
+		b->tokens += (unsigned int)add;
+		b->refilled_ms += add * 1000 / LOG_PER_SECOND;
 	}
 	if (!b->tokens)
 		return false;

@@ -214,6 +214,7 @@ static void respond_init(struct ike_manager *m, const struct enc_message *req,
 	}
 	ike_sa_send_response(sa, &m->ctx, local, remote, natt,
 			     enc_buf_chunk(&out));
+	manager_update(m, sa);	/* keepalive_at_ms moved */
 }
 
 /* IKE_SA_INIT requests: a retransmission, or a new SA. */
@@ -676,16 +677,39 @@ int ike_manager_child_create(struct ike_manager *m, uint64_t now_ms,
 	return err;
 }
 
+/*
+ * The operator takes @name down: no SA of it is initiated again, a
+ * restart waiting is cancelled and our attempt in flight dropped.
+ * Return: whether there was anything of it but an established SA.
+ */
+static bool take_down(struct ike_manager *m, const char *name)
+{
+	bool any = manager_restart_cancel(m, name);
+	struct ike_sa *sa, *next;
+
+	for (sa = ike_sa_table_by_conn(&m->table, name, NULL); sa; sa = next) {
+		next = ike_sa_table_by_conn(&m->table, name, sa);
+		sa->no_restart = true;
+		if (sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED) {
+			delete_sa(m, sa);
+			any = true;
+		}
+	}
+	return any;
+}
+
 int ike_manager_delete(struct ike_manager *m, uint64_t now_ms,
 		       const char *conn_name)
 {
-	struct ike_sa *sa = find_conn(m, conn_name);
+	struct ike_sa *sa;
+	bool stopped;
 	int err;
 
 	m->ctx.now_ms = now_ms;
+	stopped = take_down(m, conn_name);
+	sa = find_conn(m, conn_name);
 	if (!sa)
-		return -ENOENT;
-	sa->no_restart = true;
+		return stopped ? 0 : -ENOENT;
 	err = ike_sa_queue_job(sa, IKE_JOB_DELETE_IKE, 0);
 	if (!err)
 		run_jobs(m, sa);

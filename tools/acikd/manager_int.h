@@ -54,6 +54,11 @@ void restart_queue_fini(struct restart_queue *q);
  * it was the last SA of an `initiate = yes` connection, queue a restart.
  */
 void manager_restart_after(struct ike_manager *m, struct ike_sa *sa);
+/*
+ * manager_restart_cancel() - the operator took @name down: its waiting
+ * restarts are dropped. Return: whether there were any.
+ */
+bool manager_restart_cancel(struct ike_manager *m, const char *name);
 /* Initiate what is due. Return: the next due time, 0 if none. */
 uint64_t manager_restart_tick(struct ike_manager *m, uint64_t now_ms);
 

@@ -28,6 +28,7 @@
 struct restart {
 	struct heap_node node;	/* first: the heap hands it back */
 	unsigned int tries;
+	bool cancelled;		/* by the operator: dropped when due */
 	char name[sizeof(((struct conn *)0)->name)];
 };
 
@@ -44,7 +45,9 @@ static bool conn_has_sa(struct ike_manager *m, const char *name,
 	struct ike_sa *o = NULL;
 
 	while ((o = ike_sa_table_by_conn(manager_table(m), name, o)))
-		if (o != except)
+		/* a responder's half-open SA is anyone's IKE_SA_INIT */
+		if (o != except &&
+		    (o->initiator || o->state >= IKE_SA_STATE_ESTABLISHED))
 			return true;
 	return false;
 }
@@ -90,12 +93,35 @@ void manager_restart_after(struct ike_manager *m, struct ike_sa *sa)
 	struct restart_queue *q = manager_restarts(m);
 
 	if (q->stopped || sa->no_restart || !sa->conn ||
+	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED) ||
 	    !sa->conn->initiate || conn_has_sa(m, sa->conn->name, sa))
 		return;
-	/* An SA that came up resets the count; a failed attempt adds one. */
+	/*
+	 * An SA that stayed up a while resets the count; a failed attempt,
+	 * or a peer that deletes what it just accepted, adds one.
+	 */
 	restart_queue(m, sa->conn->name,
-		      sa->state >= IKE_SA_STATE_ESTABLISHED ?
+		      sa->state >= IKE_SA_STATE_ESTABLISHED &&
+		      manager_ctx(m)->now_ms >= sa->established_ms +
+						RESTART_MAX_MS ?
 		      0 : sa->restart_tries + 1);
+}
+
+bool manager_restart_cancel(struct ike_manager *m, const char *name)
+{
+	struct restart_queue *q = manager_restarts(m);
+	bool any = false;
+
+	/* marked, not removed: removal reorders the array being walked */
+	for (unsigned int i = 0; i < q->heap.n; i++) {
+		struct restart *r = (struct restart *)q->heap.a[i];
+
+		if (!r->cancelled && !strcmp(r->name, name)) {
+			r->cancelled = true;
+			any = true;
+		}
+	}
+	return any;
 }
 
 static void restart_one(struct ike_manager *m, struct restart *r)
@@ -103,7 +129,8 @@ static void restart_one(struct ike_manager *m, struct restart *r)
 	struct conn *conn = manager_conn(m, r->name);
 	int err;
 
-	if (!conn || !conn->initiate || conn_has_sa(m, r->name, NULL))
+	if (r->cancelled || manager_restarts(m)->stopped || !conn ||
+	    !conn->initiate || conn_has_sa(m, r->name, NULL))
 		return;
 	err = manager_initiate(m, conn, r->tries);
 	/* an SA that failed has queued its own restart (delete_sa()) */

@@ -80,6 +80,19 @@ static bool conn_kept(const struct acikd_config *cfg, const struct conn *c)
 	return false;
 }
 
+/* A new keepalive interval applies from the reload on. */
+static void rearm_keepalive(struct ike_manager *m, struct ike_sa *sa,
+			    const struct acikd_config *cfg)
+{
+	unsigned int every = cfg->keepalive_seconds;
+
+	if (!sa->nat_local)
+		return;
+	sa->keepalive_at_ms = every ?
+			      manager_ctx(m)->now_ms + 1000ULL * every : 0;
+	manager_update(m, sa);
+}
+
 /*
  * The SA's connection is gone: established, it is deleted (DELETE to the
  * peer, or silently if its job queue is full); our half-open one is
@@ -91,8 +104,10 @@ static void reload_one(void *arg, struct ike_sa *sa)
 {
 	struct reload_walk *w = arg;
 
-	if (!sa->conn || conn_kept(w->cfg, sa->conn))
+	if (!sa->conn || conn_kept(w->cfg, sa->conn)) {
+		rearm_keepalive(w->m, sa, w->cfg);
 		return;
+	}
 	sa->no_restart = true;
 	if (sa->state == IKE_SA_STATE_ESTABLISHED) {
 		if (ike_sa_queue_job(sa, IKE_JOB_DELETE_IKE, 0))

@@ -23,7 +23,7 @@ static void log_given_up(const struct ike_ctx *c, const struct ike_sa *sa,
 	if (!sa->conn || sa->state < IKE_SA_STATE_ESTABLISHED)
 		return;
 	inet_ntop(AF_INET, &sa->remote.sin_addr, peer, sizeof(peer));
-	ike_log(c, LOG_NOTICE, "connection %s: IKE SA with %s deleted: %s",
+	ike_log(c, LOG_WARNING, "connection %s: IKE SA with %s deleted: %s",
 		sa->conn->name, peer, why);
 }
 
@@ -112,8 +112,8 @@ uint64_t ike_manager_tick(struct ike_manager *m, uint64_t now_ms)
 	ike_sa_table_tick_begin(t);
 	while ((sa = ike_sa_table_due(t, now_ms)))
 		tick_one(m, sa);
-	next = ike_sa_table_tick_end(t, now_ms);
 	/* after the SAs: a restart sees the connections they left */
 	restart = manager_restart_tick(m, now_ms);
+	next = ike_sa_table_tick_end(t, now_ms);
 	return !next || (restart && restart < next) ? restart : next;
 }

@@ -226,7 +226,10 @@ static int auth_failed(struct ike_sa *sa, const struct enc_message *m,
 	return -EACCES;
 }
 
-/* An identity for a log line: printable ASCII kept, the rest as '?'. */
+/*
+ * An identity for a log line: printable ASCII kept but for the quote
+ * and backslash (it must not fake the rest of the line), the rest '?'.
+ */
 static void id_string(const struct enc_id *id, char *buf, size_t len)
 {
 	size_t i, n = id->data.len < len - 1 ? id->data.len : len - 1;
@@ -236,7 +239,8 @@ static void id_string(const struct enc_id *id, char *buf, size_t len)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		buf[i] = isprint(id->data.ptr[i]) ? id->data.ptr[i] : '?';
+		buf[i] = isprint(id->data.ptr[i]) && id->data.ptr[i] != '\'' &&
+			 id->data.ptr[i] != '\\' ? id->data.ptr[i] : '?';
 	buf[n] = '\0';
 }
 

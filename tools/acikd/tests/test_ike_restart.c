@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "ike_testenv.h"
+#include "manager_test.h"
 
 static void up(struct te_env *e)
 {
@@ -25,6 +26,17 @@ static void up(struct te_env *e)
 	te_run(e);
 	assert_int_equal(te_list(e, 0).established, 1);
 	assert_int_equal(te_list(e, 1).established, 1);
+}
+
+static unsigned int count(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	while ((hay = strstr(hay, needle))) {
+		n++;
+		hay++;
+	}
+	return n;
 }
 
 /* IKE_SA_INIT requests side 0 sent with a fresh SPI (not retransmitted). */
@@ -45,7 +57,10 @@ static unsigned int attempts(const struct te_env *e, uint64_t *spis,
 	return n;
 }
 
-/* The peer deletes the IKE SA: 2 to 2.5 s later it is initiated again. */
+/*
+ * The peer deletes an IKE SA that was up for more than 5 minutes: 2 to
+ * 2.5 s later it is initiated again.
+ */
 static void test_restart_after_peer_delete(void **state)
 {
 	struct te_env e;
@@ -53,7 +68,7 @@ static void test_restart_after_peer_delete(void **state)
 
 	(void)state;
 	up(&e);
-	e.now = 1000;
+	e.now = 400000;
 	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
 	te_run(&e);
 	assert_int_equal(te_list(&e, 0).all, 0);
@@ -180,6 +195,177 @@ static void test_no_restart_shutdown(void **state)
 	te_free(&e);
 }
 
+/* The tick that starts an attempt returns its retransmission time. */
+static void test_tick_after_restart(void **state)
+{
+	struct te_env e;
+	uint64_t next, ret;
+
+	(void)state;
+	up(&e);
+	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
+	te_run(&e);
+	assert_int_equal(te_list(&e, 0).all, 0);
+	next = ike_manager_tick(e.side[0].m, e.now);
+	e.mute[1] = true;
+	e.now = next;
+	ret = ike_manager_tick(e.side[0].m, e.now);	/* initiates */
+	assert_int_equal(te_list(&e, 0).all, 1);
+	/* The IKE_SA_INIT's retransmission is due at now + 500 ms. */
+	assert_int_equal(ret, e.now + 500);
+	te_free(&e);
+}
+
+/* A restart queued before the shutdown does not fire during it. */
+static void test_restart_in_shutdown(void **state)
+{
+	struct te_env e;
+	uint64_t next;
+
+	(void)state;
+	up(&e);
+	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
+	te_run(&e);
+	next = ike_manager_tick(e.side[0].m, e.now);
+	assert_true(next > e.now);
+	assert_int_equal(ike_manager_shutdown(e.side[0].m, e.now), 0);
+	ike_manager_tick(e.side[0].m, next);
+	assert_int_equal(te_list(&e, 0).all, 0);
+	te_free(&e);
+}
+
+/*
+ * Both ends initiate, the PSKs differ: the peer's attempt, refused by us
+ * as responder, queues no second chain of attempts beside ours.
+ */
+static void test_two_chains(void **state)
+{
+	static const char other[] = "other-psk";
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	e.side[1].conn.remote = te_addr("10.0.0.1", 0);
+	e.side[1].conn.psk = chunk_from(other, strlen(other));
+	te_start(&e);
+	assert_int_equal(ike_manager_initiate(e.side[0].m, e.now, "conn0"), 0);
+	te_run(&e);
+	assert_int_equal(te_list(&e, 0).all, 0);
+	assert_int_equal(count(e.side[0].logs, "initiating again"), 1);
+	e.now += 100;
+	assert_int_equal(ike_manager_initiate(e.side[1].m, e.now, "conn1"), 0);
+	te_run(&e);
+	assert_int_equal(te_list(&e, 0).all, 0);
+	assert_int_equal(count(e.side[0].logs, "initiating again"), 1);
+	te_free(&e);
+}
+
+/*
+ * A lone IKE_SA_INIT from the peer's address (no IKE_AUTH follows: anyone
+ * can send it) does not cancel the restart that is due.
+ */
+static void test_init_cancels_restart(void **state)
+{
+	struct te_env e;
+	struct te_pkt p;
+	uint64_t next;
+
+	(void)state;
+	up(&e);
+	e.side[1].conn.remote = te_addr("10.0.0.1", 0);
+	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
+	te_run(&e);
+	next = ike_manager_tick(e.side[0].m, e.now);
+	/* an IKE_SA_INIT "from 192.0.2.1"; its answer goes nowhere */
+	assert_int_equal(ike_manager_initiate(e.side[1].m, e.now, "conn1"), 0);
+	p = te_take(&e);
+	ike_manager_free(e.side[1].m);
+	e.side[1].m = ike_manager_new(&e.side[1].cfg, &te_ops, &e.side[1]);
+	assert_int_equal(ike_manager_receive(e.side[0].m, e.now, &p.dst, &p.src,
+					     p.natt, chunk_from(p.data, p.len)),
+			 0);
+	e.head = e.tail;	/* the response is lost */
+	e.now = next;
+	ike_manager_tick(e.side[0].m, e.now);
+	/* only the responder's half-open SA: no attempt of ours */
+	assert_int_equal(te_list(&e, 0).all, 2);
+	te_free(&e);
+}
+
+/* A responder behind a NAT: its first deadline is its keepalive's. */
+static void test_respond_init_heap(void **state)
+{
+	struct te_env e;
+	struct te_pkt p;
+
+	(void)state;
+	te_setup(&e);
+	e.side[0].conn.remote = te_addr("203.0.113.5", 0);	/* public */
+	e.side[1].cfg.keepalive_seconds = 20;
+	te_start(&e);
+	assert_int_equal(ike_manager_initiate(e.side[0].m, e.now, "conn0"), 0);
+	p = te_take(&e);
+	p.dst = te_addr("192.0.2.1", 500);	/* the NAT's DNAT */
+	assert_int_equal(ike_manager_receive(e.side[1].m, e.now, &p.dst, &p.src,
+					     p.natt, chunk_from(p.data, p.len)),
+			 0);
+	assert_int_equal(te_list(&e, 1).all, 1);
+	assert_int_equal(ike_manager_test_check(e.side[1].m, e.now), 0);
+	te_free(&e);
+}
+
+/* The operator's DELETE while a restart waits cancels it. */
+static void test_down_during_backoff(void **state)
+{
+	struct te_env e;
+	uint64_t next;
+
+	(void)state;
+	up(&e);
+	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
+	te_run(&e);
+	next = ike_manager_tick(e.side[0].m, e.now);
+	assert_int_equal(ike_manager_delete(e.side[0].m, e.now, "conn0"), 0);
+	ike_manager_tick(e.side[0].m, next);
+	assert_int_equal(te_list(&e, 0).all, 0);
+	te_free(&e);
+}
+
+/* A peer that deletes what it just accepted: the wait grows. */
+static void test_restart_quick_delete(void **state)
+{
+	struct te_env e;
+	uint64_t next;
+
+	(void)state;
+	up(&e);
+	e.now = 1000;
+	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
+	te_run(&e);
+	next = ike_manager_tick(e.side[0].m, e.now);
+	assert_in_range(next, e.now + 4000, e.now + 5000);
+	te_free(&e);
+}
+
+/* The operator's DELETE while our attempt is in flight drops it. */
+static void test_down_during_attempt(void **state)
+{
+	struct te_env e;
+
+	(void)state;
+	te_setup(&e);
+	e.mute[0] = true;
+	te_start(&e);
+	assert_int_equal(ike_manager_initiate(e.side[0].m, e.now, "conn0"), 0);
+	assert_int_equal(te_list(&e, 0).all, 1);
+	assert_int_equal(ike_manager_delete(e.side[0].m, e.now, "conn0"), 0);
+	assert_int_equal(te_list(&e, 0).all, 0);
+	assert_true(ike_manager_tick(e.side[0].m, e.now) == 0);
+	assert_int_equal(ike_manager_delete(e.side[0].m, e.now, "conn0"),
+			 -ENOENT);
+	te_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +375,14 @@ int main(void)
 		cmocka_unit_test(test_no_restart_after_reload),
 		cmocka_unit_test(test_no_restart_removed),
 		cmocka_unit_test(test_no_restart_shutdown),
+		cmocka_unit_test(test_restart_quick_delete),
+		cmocka_unit_test(test_tick_after_restart),
+		cmocka_unit_test(test_restart_in_shutdown),
+		cmocka_unit_test(test_two_chains),
+		cmocka_unit_test(test_init_cancels_restart),
+		cmocka_unit_test(test_respond_init_heap),
+		cmocka_unit_test(test_down_during_backoff),
+		cmocka_unit_test(test_down_during_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -458,6 +458,15 @@ static void test_no_keepalive(void **state)
 		assert_true(ike_manager_tick(e.side[0].m, 20000) > 3600000);
 		ike_manager_tick(e.side[0].m, 100000);
 		assert_int_equal(e.side[0].n_keepalive, 0);
+		if (nat) {	/* a reload turns them on: due from then on */
+			e.side[0].cfg.keepalive_seconds = 5;
+			ike_manager_set_config(e.side[0].m, 100000,
+					       &e.side[0].cfg);
+			assert_int_equal(ike_manager_tick(e.side[0].m, 100000),
+					 105000);
+			ike_manager_tick(e.side[0].m, 105000);
+			assert_int_equal(e.side[0].n_keepalive, 1);
+		}
 		te_free(&e);
 	}
 }
