@@ -40,12 +40,6 @@ static size_t set_size(uint16_t total)
 	return sizeof(struct frag_set) + total * sizeof(struct chunk);
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 void frag_send(const struct ike_ctx *c, const struct sockaddr_in *local,
 	       const struct sockaddr_in *remote, bool natt,
 	       struct chunk dgrams)
@@ -53,7 +47,7 @@ void frag_send(const struct ike_ctx *c, const struct sockaddr_in *local,
 	size_t off = 0;
 
 	while (dgrams.len - off >= IKE_HEADER_LEN) {
-		size_t len = be32(dgrams.ptr + off + HDR_LENGTH);
+		size_t len = enc_get_be32(dgrams.ptr + off + HDR_LENGTH);
 
 		if (len < IKE_HEADER_LEN || len > dgrams.len - off)
 			return;	/* not ours: frag_prepare() never does this */

@@ -267,6 +267,44 @@ static inline struct chunk enc_buf_chunk(const struct enc_buf *b)
 }
 
 /*
+ * Network byte order outside the field tables: the SPIs of Notify, Delete
+ * and proposals, and those hashed by keymat and NAT detection (2.14, 2.23).
+ */
+
+/* enc_put_be32() - @v into the 4 bytes at @b, most significant first. */
+static inline void enc_put_be32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+/* enc_get_be32() - the 4 bytes at @b, most significant first. */
+static inline uint32_t enc_get_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	       (uint32_t)b[2] << 8 | b[3];
+}
+
+/* enc_put_be64() - @v into the 8 bytes at @b (an IKE SPI). */
+static inline void enc_put_be64(uint8_t *b, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (56 - 8 * i));
+}
+
+/* enc_get_be64() - the 8 bytes at @b (an IKE SPI). */
+static inline uint64_t enc_get_be64(const uint8_t *b)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/*
  * enc_payload_generate() - append @p with Next Payload @next; lengths and
  * SPI Size are computed. A body chunk with a NULL ptr and a non-zero len
  * reserves that many zero bytes (for SK bodies encrypted in place).

@@ -42,20 +42,6 @@ static struct enc_payload *add(struct ccs_msg *x, uint8_t type)
 	return p;
 }
 
-static void put_be32(uint8_t b[4], uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
-}
-
 /* Forget the exchange's nonce and PFS key (the SPI is not secret). */
 static void nego_reset(struct ike_sa *sa)
 {
@@ -93,7 +79,7 @@ static int build_request(struct ike_sa *sa, const struct ike_child *old,
 		p = add(x, IKE_PL_NOTIFY);
 		p->u.notify.protocol = IKE_PROTO_ESP;
 		p->u.notify.type = NOTIFY_REKEY_SA;
-		put_be32(x->spi, old->spi_in);
+		enc_put_be32(x->spi, old->spi_in);
 		p->u.notify.spi = chunk_from(x->spi, 4);
 	}
 	err = nego_offer_pfs(cn->esp, cn->n_esp, sa->nego.spi_in,
@@ -377,7 +363,7 @@ static int find_rekeyed(struct ike_sa *sa, const struct enc_message *m,
 		return 0;
 	if (n->u.notify.protocol != IKE_PROTO_ESP || n->u.notify.spi.len != 4)
 		return refuse(r, NOTIFY_INVALID_SYNTAX);
-	r->old = ike_sa_child_by_out(sa, get_be32(n->u.notify.spi.ptr));
+	r->old = ike_sa_child_by_out(sa, enc_get_be32(n->u.notify.spi.ptr));
 	if (r->old)
 		return 0;
 	/* CHILD_SA_NOT_FOUND names the SA it did not find (3.10.1). */

@@ -22,12 +22,6 @@
 
 #define NATT_PORT 4500
 
-static void spi_be(uint8_t *b, uint64_t spi)
-{
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(spi >> (56 - 8 * i));
-}
-
 /* SHA-1(SPIi | SPIr | IP | port) of NAT_DETECTION_*_IP (2.23). */
 static int natd_hash(uint64_t spi_i, uint64_t spi_r,
 		     const struct sockaddr_in *a, uint8_t out[20])
@@ -35,8 +29,8 @@ static int natd_hash(uint64_t spi_i, uint64_t spi_r,
 	uint8_t in[8 + 8 + 4 + 2];
 	unsigned int len = 0;
 
-	spi_be(in, spi_i);
-	spi_be(in + 8, spi_r);
+	enc_put_be64(in, spi_i);
+	enc_put_be64(in + 8, spi_r);
 	memcpy(in + 16, &a->sin_addr.s_addr, 4);
 	memcpy(in + 20, &a->sin_port, 2);
 	if (!EVP_Digest(in, sizeof(in), out, &len, EVP_sha1(), NULL) ||
@@ -244,8 +238,8 @@ static int derive(struct ike_sa *sa, struct chunk peer_pub)
 
 	if (err)
 		return err;
-	spi_be(spi_i, sa->spi_i);
-	spi_be(spi_r, sa->spi_r);
+	enc_put_be64(spi_i, sa->spi_i);
+	enc_put_be64(spi_r, sa->spi_r);
 	ike_sa_keys_clear(&sa->keys);
 	err = keymat_ike_sa(&sa->suite, sa->ni, sa->nr, gir, spi_i, spi_r,
 			    &sa->keys);

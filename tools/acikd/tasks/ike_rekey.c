@@ -72,21 +72,6 @@ static struct enc_payload *add(struct rk_msg *x, uint8_t type)
 	return p;
 }
 
-static void put_be64(uint8_t b[IKE_SPI_LEN], uint64_t v)
-{
-	for (int i = 0; i < IKE_SPI_LEN; i++)
-		b[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static uint64_t get_be64(const uint8_t *b)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < IKE_SPI_LEN; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 /* A random delay in [0, @max) from the environment (0 if none). */
 static uint64_t jitter(const struct ike_ctx *c, uint64_t max)
 {
@@ -170,7 +155,7 @@ static int chosen_spi(const struct enc_sa *sa, uint8_t number, uint64_t *spi)
 			continue;
 		if (pp.spi.len != IKE_SPI_LEN)
 			return -EPROTO;
-		*spi = get_be64(pp.spi.ptr);
+		*spi = enc_get_be64(pp.spi.ptr);
 		return *spi ? 0 : -EPROTO;
 	}
 	return -EPROTO;
@@ -207,7 +192,7 @@ static int send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	rk_reset(sa);
 	sa->nego.ike_spi = spi;
 	sa->nego.dh_group = group;
-	put_be64(x->spi, spi);
+	enc_put_be64(x->spi, spi);
 	err = ike_nonce_new(c, &sa->nego.ni);
 	if (!err)
 		err = nego_offer(cn->ike, cn->n_ike, IKE_PROTO_IKE, 0,
@@ -298,8 +283,8 @@ static int make_sa(struct ike_sa *old, const struct ike_ctx *c,
 	sa->peer_frag = old->peer_frag;
 	sa->suite = k->suite;
 	sa->dh_group = k->dh;
-	put_be64(si, k->spi_i);
-	put_be64(sr, k->spi_r);
+	enc_put_be64(si, k->spi_i);
+	enc_put_be64(sr, k->spi_r);
 	/* 2.18: the old SA's PRF makes SKEYSEED, the new one the rest. */
 	err = keymat_ike_sa_rekey(old->suite.prf, old->keys.sk_d, &k->suite,
 				  k->g_ir, k->ni, k->nr, si, sr, &sa->keys);
@@ -494,7 +479,7 @@ static int respond_rekey(struct ike_sa *sa, const struct ike_ctx *c,
 
 	if (err)
 		return err;
-	put_be64(r->x->spi, spi);
+	enc_put_be64(r->x->spi, spi);
 	err = nego_answer(&ch, IKE_PROTO_IKE, 0, add(r->x, IKE_PL_SA),
 			  &r->x->sb);
 	if (!err)

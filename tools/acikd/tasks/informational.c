@@ -20,20 +20,6 @@
 
 #define ESP_SPI_LEN 4
 
-static uint32_t get_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 /*
  * The fields of a Delete payload (3.11). The parser checks them too;
  * they are checked again here, where they are acted on, so that no path
@@ -91,12 +77,13 @@ static unsigned int remove_named(struct ike_sa *sa, const struct ike_ctx *c,
 		if (d->protocol != IKE_PROTO_ESP)
 			continue;
 		for (unsigned int i = 0; i < d->num_spis && n < max; i++) {
-			uint32_t spi = get_be32(d->spis.ptr + i * ESP_SPI_LEN);
+			uint32_t spi =
+				enc_get_be32(d->spis.ptr + i * ESP_SPI_LEN);
 			struct ike_child *ch = ike_sa_child_by_out(sa, spi);
 
 			if (!ch)
 				continue;
-			put_be32(spis + n++ * ESP_SPI_LEN, ch->spi_in);
+			enc_put_be32(spis + n++ * ESP_SPI_LEN, ch->spi_in);
 			child_remove(sa, c, ch->spi_in);
 		}
 	}
@@ -174,7 +161,7 @@ int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
 	/* Already gone, e.g. the peer deleted it first: nothing to say. */
 	if (!ike_sa_child_by_in(sa, spi_in))
 		return 0;
-	put_be32(spi, spi_in);
+	enc_put_be32(spi, spi_in);
 	err = build(sa, false, sa->next_req_id, spi, 1, &mb);
 	if (err)
 		return err;

@@ -167,8 +167,7 @@ static bool match(const struct ike_proposal *o, const struct enc_proposal *pp,
 		if (!esn_ok(pp) || pp->spi.len != 4 ||
 		    (pfs && !pick_pfs(o, pp, ke_group, &c->dh)))
 			return false;
-		c->spi = (uint32_t)pp->spi.ptr[0] << 24 | pp->spi.ptr[1] << 16 |
-			 pp->spi.ptr[2] << 8 | pp->spi.ptr[3];
+		c->spi = enc_get_be32(pp->spi.ptr);
 		return keymat_check_suite(&c->suite, false) == 0;
 	}
 	int i = first_offered(pp, IKE_TRANSFORM_PRF, o->prf, o->n_prf);
@@ -230,14 +229,6 @@ static void add(struct enc_proposal *p, uint8_t type, uint16_t id,
 	t->key_length = keybits;
 }
 
-static void spi_bytes(uint8_t b[4], uint32_t spi)
-{
-	b[0] = (uint8_t)(spi >> 24);
-	b[1] = (uint8_t)(spi >> 16);
-	b[2] = (uint8_t)(spi >> 8);
-	b[3] = (uint8_t)spi;
-}
-
 /* IKE proposals carry no SPI in IKE_SA_INIT; ESP ones carry ours. */
 static void offer_one(const struct ike_proposal *o, uint8_t protocol,
 		      const uint8_t *spi, bool pfs, struct enc_proposal *p)
@@ -269,7 +260,7 @@ static int offer(const struct ike_proposal *ours, unsigned int n,
 
 	if (n == 0 || n > CONFIG_MAX_PROPOSALS)
 		return -EINVAL;
-	spi_bytes(spib, spi);
+	enc_put_be32(spib, spi);
 	for (unsigned int i = 0; i < n; i++) {
 		offer_one(&ours[i], protocol, spib, pfs, &props[i]);
 		props[i].number = (uint8_t)(i + 1);
@@ -305,7 +296,7 @@ int nego_answer(const struct nego_choice *c, uint8_t protocol, uint32_t spi,
 	struct enc_proposal prop;
 	uint8_t spib[4];
 
-	spi_bytes(spib, spi);
+	enc_put_be32(spib, spi);
 	/* An ESP choice has a group only when PFS was negotiated. */
 	offer_one(&one, protocol, spib, c->dh != 0, &prop);
 	prop.number = c->number;
