@@ -15,32 +15,8 @@
 #include <string.h>
 
 #include "child.h"
+#include "msg.h"
 #include "tasks.h"
-
-/* The payloads of one message and what their chunks point into. */
-struct ccs_msg {
-	struct enc_payload p[7];
-	size_t n;
-	uint8_t scratch[4096];
-	struct enc_buf sb;
-	struct chunk pub;		/* our KE value (public) */
-	uint8_t spi[4];			/* REKEY_SA's SPI */
-};
-
-static void ccs_init(struct ccs_msg *x)
-{
-	memset(x, 0, sizeof(*x));
-	x->sb = enc_buf_init(x->scratch, sizeof(x->scratch));
-}
-
-static struct enc_payload *add(struct ccs_msg *x, uint8_t type)
-{
-	struct enc_payload *p = &x->p[x->n++];
-
-	memset(p, 0, sizeof(*p));
-	p->type = type;
-	return p;
-}
 
 /* Forget the exchange's nonce and PFS key (the SPI is not secret). */
 static void nego_reset(struct ike_sa *sa)
@@ -51,54 +27,39 @@ static void nego_reset(struct ike_sa *sa)
 	sa->nego.dh_group = 0;
 }
 
-/* A fresh key pair of @group and its KE payload. */
-static int add_ke(struct ccs_msg *x, uint16_t group, struct dh_key **key)
-{
-	struct enc_payload *p;
-	int err = dh_key_create(group, key);
-
-	if (!err)
-		err = dh_public_value(*key, &x->pub);
-	if (err)
-		return err;
-	p = add(x, IKE_PL_KE);
-	p->u.ke.group = group;
-	p->u.ke.data = x->pub;
-	return 0;
-}
-
 /* The request: [N(REKEY_SA)], SA, Ni, [KEi], TSi, TSr (1.3.1, 1.3.3). */
 static int build_request(struct ike_sa *sa, const struct ike_child *old,
-			 struct ccs_msg *x)
+			 struct task_msg *x)
 {
 	const struct conn *cn = sa->conn;
 	struct enc_payload *p;
 	int err;
 
 	if (old) {
-		p = add(x, IKE_PL_NOTIFY);
+		p = task_msg_add(x, IKE_PL_NOTIFY);
 		p->u.notify.protocol = IKE_PROTO_ESP;
 		p->u.notify.type = NOTIFY_REKEY_SA;
 		enc_put_be32(x->spi, old->spi_in);
 		p->u.notify.spi = chunk_from(x->spi, 4);
 	}
 	err = nego_offer_pfs(cn->esp, cn->n_esp, sa->nego.spi_in,
-			     add(x, IKE_PL_SA), &x->sb);
+			     task_msg_add(x, IKE_PL_SA), &x->sb);
 	if (err)
 		return err;
-	add(x, IKE_PL_NONCE)->u.nonce.data = sa->nego.ni;
+	task_msg_add(x, IKE_PL_NONCE)->u.nonce.data = sa->nego.ni;
 	if (sa->nego.dh_group) {
-		err = add_ke(x, sa->nego.dh_group, &sa->nego.dh);
+		err = task_msg_add_ke(x, sa->nego.dh_group, &sa->nego.dh);
 		if (err)
 			return err;
 	}
 	err = nego_ts_build(old ? old->local_ts : cn->local_ts,
 			    old ? old->n_local_ts : cn->n_local_ts, IKE_PL_TSI,
-			    add(x, IKE_PL_TSI), &x->sb);
+			    task_msg_add(x, IKE_PL_TSI), &x->sb);
 	if (!err)
 		err = nego_ts_build(old ? old->remote_ts : cn->remote_ts,
 				    old ? old->n_remote_ts : cn->n_remote_ts,
-				    IKE_PL_TSR, add(x, IKE_PL_TSR), &x->sb);
+				    IKE_PL_TSR, task_msg_add(x, IKE_PL_TSR),
+				    &x->sb);
 	return err;
 }
 
@@ -108,12 +69,11 @@ static int start(struct ike_sa *sa, const struct ike_ctx *c,
 {
 	uint8_t msg[IKE_MSG_MAX];
 	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
-	struct ccs_msg *x = malloc(sizeof(*x));
+	struct task_msg *x = task_msg_new();
 	int err;
 
 	if (!x)
 		return -ENOMEM;
-	ccs_init(x);
 	nego_reset(sa);
 	sa->nego.dh_group = group;
 	sa->nego.rekey_spi_in = old ? old->spi_in : 0;
@@ -125,8 +85,7 @@ static int start(struct ike_sa *sa, const struct ike_ctx *c,
 	if (!err)
 		err = ike_sa_build(sa, CREATE_CHILD_SA, false, sa->next_req_id,
 				   x->p, x->n, true, &mb);
-	chunk_free(&x->pub);
-	free(x);
+	task_msg_free(x);
 	if (!err)
 		err = ike_sa_send_request(sa, c, CREATE_CHILD_SA,
 					  enc_buf_chunk(&mb));
@@ -323,16 +282,14 @@ int child_create_process(struct ike_sa *sa, const struct ike_ctx *c,
 }
 
 /*
- * The responder's exchange: what it refuses with (@notify, @data) or the
- * new pair's secrets, to be wiped by resp_clear().
+ * The responder's exchange: what it refuses with (@notify, @protocol,
+ * @x->data) or the new pair's secrets, to be wiped by resp_clear().
  */
 struct ccs_resp {
-	struct ccs_msg x;
+	struct task_msg *x;
 	struct child_nego n;
 	struct ike_child *old;
 	uint16_t notify;
-	uint8_t data[4];
-	size_t data_len;
 	uint8_t protocol;
 	struct chunk nr, g_ir;
 	struct dh_key *dh;
@@ -340,7 +297,8 @@ struct ccs_resp {
 
 static void resp_clear(struct ccs_resp *r)
 {
-	chunk_free(&r->x.pub);
+	task_msg_free(r->x);
+	r->x = NULL;
 	chunk_clear(&r->nr);
 	chunk_clear(&r->g_ir);
 	dh_key_free(r->dh);
@@ -368,8 +326,8 @@ static int find_rekeyed(struct ike_sa *sa, const struct enc_message *m,
 		return 0;
 	/* CHILD_SA_NOT_FOUND names the SA it did not find (3.10.1). */
 	r->protocol = IKE_PROTO_ESP;
-	memcpy(r->data, n->u.notify.spi.ptr, 4);
-	r->data_len = 4;
+	memcpy(r->x->data, n->u.notify.spi.ptr, 4);
+	r->x->data_len = 4;
 	return refuse(r, NOTIFY_CHILD_SA_NOT_FOUND);
 }
 
@@ -386,14 +344,14 @@ static int respond_pfs(const struct enc_message *m, struct ccs_resp *r)
 	if (!group)
 		return 0;	/* no PFS: a KE the peer sent is not used */
 	if (!ke || ke->u.ke.group != group) {
-		r->data[0] = (uint8_t)(group >> 8);
-		r->data[1] = (uint8_t)group;
-		r->data_len = 2;
+		r->x->data[0] = (uint8_t)(group >> 8);
+		r->x->data[1] = (uint8_t)group;
+		r->x->data_len = 2;
 		return refuse(r, NOTIFY_INVALID_KE_PAYLOAD);
 	}
 	if (dh_check_peer(group, ke->u.ke.data))
 		return refuse(r, NOTIFY_INVALID_SYNTAX);
-	err = add_ke(&r->x, group, &r->dh);
+	err = task_msg_add_ke(r->x, group, &r->dh);
 	if (!err)
 		err = dh_compute_shared(r->dh, ke->u.ke.data, &r->g_ir);
 	return err ? refuse(r, NOTIFY_TEMPORARY_FAILURE) : 0;
@@ -443,17 +401,17 @@ static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
 	if (!err)
 		err = ike_nonce_new(c, &r->nr);
 	if (!err)
-		err = child_answer(&r->n, spi_in, ts, &r->x.sb);
+		err = child_answer(&r->n, spi_in, ts, &r->x->sb);
 	if (err)
 		return refuse(r, NOTIFY_TEMPORARY_FAILURE);
 	/* SA, Nr, [KEr], TSi, TSr (1.3.1). */
-	r->x.p[r->x.n++] = ts[0];
-	add(&r->x, IKE_PL_NONCE)->u.nonce.data = r->nr;
+	r->x->p[r->x->n++] = ts[0];
+	task_msg_add(r->x, IKE_PL_NONCE)->u.nonce.data = r->nr;
 	err = respond_pfs(m, r);
 	if (err)
 		return err;
-	r->x.p[r->x.n++] = ts[1];
-	r->x.p[r->x.n++] = ts[2];
+	r->x->p[r->x->n++] = ts[1];
+	r->x->p[r->x->n++] = ts[2];
 	k.g_ir = r->g_ir;
 	k.ni = enc_message_find(m, IKE_PL_NONCE, NULL)->u.nonce.data;
 	k.nr = r->nr;
@@ -481,31 +439,24 @@ int child_create_respond(struct ike_sa *sa, const struct ike_ctx *c,
 	if (sa->state < IKE_SA_STATE_ESTABLISHED)
 		return -EPROTO;
 	r = calloc(1, sizeof(*r));
-	if (!r)
+	if (r)
+		r->x = task_msg_new();
+	if (!r || !r->x) {
+		free(r);
 		return -ENOMEM;
-	ccs_init(&r->x);
+	}
 	/*
 	 * Every request is answered (2.1), even on an SA going away; and
 	 * none creates a pair on an SA being rekeyed or rekeyed away (2.25).
 	 */
 	if (sa->state != IKE_SA_STATE_ESTABLISHED || sa->nego.ike_spi)
 		refuse(r, NOTIFY_TEMPORARY_FAILURE);
-	if (r->notify || respond_child(sa, c, m, r)) {
-		/* A refusal is a response with the one notify (2.21). */
-		struct enc_payload *p;
-
-		r->x.n = 0;
-		p = add(&r->x, IKE_PL_NOTIFY);
-		p->u.notify.type = r->notify;
-		p->u.notify.protocol = r->protocol;
-		if (r->protocol)
-			p->u.notify.spi = chunk_from(r->data, r->data_len);
-		else
-			p->u.notify.data = chunk_from(r->data, r->data_len);
-	}
+	/* A refusal is a response with the one notify (2.21). */
+	if (r->notify || respond_child(sa, c, m, r))
+		task_msg_refuse(r->x, r->notify, r->protocol);
 	out->len = 0;
 	err = ike_sa_build(sa, CREATE_CHILD_SA, true, m->hdr.message_id,
-			   r->x.p, r->x.n, true, out);
+			   r->x->p, r->x->n, true, out);
 	resp_clear(r);
 	free(r);
 	return err;

@@ -24,53 +24,13 @@
  * old SA after the pairs moved.
  */
 #include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "crypto/keymat.h"
+#include "msg.h"
 #include "negotiate.h"
 #include "tasks.h"
 
 #define DEFAULT_REKEY_SECONDS (4 * 3600)
-
-/* The payloads of one message and what their chunks point into. */
-struct rk_msg {
-	struct enc_payload p[3];
-	size_t n;
-	uint8_t scratch[2048], scratch2[2048];
-	struct enc_buf sb, sb2;
-	struct chunk pub;		/* our KE value (public) */
-	uint8_t spi[IKE_SPI_LEN];
-	uint8_t data[2];		/* INVALID_KE_PAYLOAD's group */
-};
-
-static struct rk_msg *rk_msg_new(void)
-{
-	struct rk_msg *x = calloc(1, sizeof(*x));
-
-	if (x) {
-		x->sb = enc_buf_init(x->scratch, sizeof(x->scratch));
-		x->sb2 = enc_buf_init(x->scratch2, sizeof(x->scratch2));
-	}
-	return x;
-}
-
-static void rk_msg_free(struct rk_msg *x)
-{
-	if (!x)
-		return;
-	chunk_free(&x->pub);
-	free(x);
-}
-
-static struct enc_payload *add(struct rk_msg *x, uint8_t type)
-{
-	struct enc_payload *p = &x->p[x->n++];
-
-	memset(p, 0, sizeof(*p));
-	p->type = type;
-	return p;
-}
 
 /* A random delay in [0, @max) from the environment (0 if none). */
 static uint64_t jitter(const struct ike_ctx *c, uint64_t max)
@@ -161,22 +121,6 @@ static int chosen_spi(const struct enc_sa *sa, uint8_t number, uint64_t *spi)
 	return -EPROTO;
 }
 
-/* A fresh key pair of @group and its KE payload. */
-static int add_ke(struct rk_msg *x, uint16_t group, struct dh_key **key)
-{
-	struct enc_payload *p;
-	int err = dh_key_create(group, key);
-
-	if (!err)
-		err = dh_public_value(*key, &x->pub);
-	if (err)
-		return err;
-	p = add(x, IKE_PL_KE);
-	p->u.ke.group = group;
-	p->u.ke.data = x->pub;
-	return 0;
-}
-
 /* The request: SA (our SPI in each proposal), Ni, KEi (1.3.2). */
 static int send_request(struct ike_sa *sa, const struct ike_ctx *c,
 			uint64_t spi, uint16_t group)
@@ -184,7 +128,7 @@ static int send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	uint8_t msg[IKE_MSG_MAX];
 	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
 	const struct conn *cn = sa->conn;
-	struct rk_msg *x = rk_msg_new();
+	struct task_msg *x = task_msg_new();
 	int err;
 
 	if (!x)
@@ -196,17 +140,17 @@ static int send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	err = ike_nonce_new(c, &sa->nego.ni);
 	if (!err)
 		err = nego_offer(cn->ike, cn->n_ike, IKE_PROTO_IKE, 0,
-				 add(x, IKE_PL_SA), &x->sb);
+				 task_msg_add(x, IKE_PL_SA), &x->sb);
 	if (!err)
 		err = set_spi(&x->p[0], x->spi, &x->sb2);
 	if (!err) {
-		add(x, IKE_PL_NONCE)->u.nonce.data = sa->nego.ni;
-		err = add_ke(x, group, &sa->nego.dh);
+		task_msg_add(x, IKE_PL_NONCE)->u.nonce.data = sa->nego.ni;
+		err = task_msg_add_ke(x, group, &sa->nego.dh);
 	}
 	if (!err)
 		err = ike_sa_build(sa, CREATE_CHILD_SA, false, sa->next_req_id,
 				   x->p, x->n, true, &mb);
-	rk_msg_free(x);
+	task_msg_free(x);
 	if (!err)
 		err = ike_sa_send_request(sa, c, CREATE_CHILD_SA,
 					  enc_buf_chunk(&mb));
@@ -422,11 +366,10 @@ int ike_rekey_process(struct ike_sa *sa, const struct ike_ctx *c,
 	return 0;
 }
 
-/* The responder's exchange: a refusal (@notify, @data) or the new SA. */
+/* The responder's exchange: a refusal (@notify, @x->data) or the new SA. */
 struct rk_resp {
-	struct rk_msg *x;
+	struct task_msg *x;
 	uint16_t notify;
-	size_t data_len;
 	struct chunk nr;
 	struct dh_key *dh;
 	struct ike_sa *sa;
@@ -456,7 +399,7 @@ static int choose(const struct ike_sa *sa, const struct enc_message *m,
 	if (!ke || ke->u.ke.group != ch->dh) {
 		r->x->data[0] = (uint8_t)(ch->dh >> 8);
 		r->x->data[1] = (uint8_t)ch->dh;
-		r->data_len = 2;
+		r->x->data_len = 2;
 		return refuse(r, NOTIFY_INVALID_KE_PAYLOAD);
 	}
 	if (chosen_spi(&sap->u.sa, ch->number, &k->spi_i) ||
@@ -480,15 +423,15 @@ static int respond_rekey(struct ike_sa *sa, const struct ike_ctx *c,
 	if (err)
 		return err;
 	enc_put_be64(r->x->spi, spi);
-	err = nego_answer(&ch, IKE_PROTO_IKE, 0, add(r->x, IKE_PL_SA),
+	err = nego_answer(&ch, IKE_PROTO_IKE, 0, task_msg_add(r->x, IKE_PL_SA),
 			  &r->x->sb);
 	if (!err)
 		err = set_spi(&r->x->p[0], r->x->spi, &r->x->sb2);
 	if (!err)
 		err = ike_nonce_new(c, &r->nr);
 	if (!err) {
-		add(r->x, IKE_PL_NONCE)->u.nonce.data = r->nr;
-		err = add_ke(r->x, ch.dh, &r->dh);
+		task_msg_add(r->x, IKE_PL_NONCE)->u.nonce.data = r->nr;
+		err = task_msg_add_ke(r->x, ch.dh, &r->dh);
 	}
 	if (!err)
 		err = dh_compute_shared(r->dh, ke->u.ke.data, &k.g_ir);
@@ -534,7 +477,7 @@ int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
 		      const struct enc_message *m, uint64_t spi,
 		      struct enc_buf *out, struct ike_sa **new_sa)
 {
-	struct rk_resp r = { .x = rk_msg_new() };
+	struct rk_resp r = { .x = task_msg_new() };
 	int err;
 
 	*new_sa = NULL;
@@ -542,15 +485,9 @@ int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
 		return -ENOMEM;
 	if (busy(sa) || !spi)
 		refuse(&r, NOTIFY_TEMPORARY_FAILURE);
-	if (r.notify || respond_rekey(sa, c, m, spi, &r)) {
-		/* A refusal is a response with the one notify (2.21). */
-		struct enc_payload *p;
-
-		r.x->n = 0;
-		p = add(r.x, IKE_PL_NOTIFY);
-		p->u.notify.type = r.notify;
-		p->u.notify.data = chunk_from(r.x->data, r.data_len);
-	}
+	/* A refusal is a response with the one notify (2.21). */
+	if (r.notify || respond_rekey(sa, c, m, spi, &r))
+		task_msg_refuse(r.x, r.notify, 0);
 	out->len = 0;
 	err = ike_sa_build(sa, CREATE_CHILD_SA, true, m->hdr.message_id,
 			   r.x->p, r.x->n, true, out);
@@ -563,7 +500,7 @@ int ike_rekey_respond(struct ike_sa *sa, const struct ike_ctx *c,
 		r.sa = NULL;
 	}
 	ike_sa_free(r.sa);
-	rk_msg_free(r.x);
+	task_msg_free(r.x);
 	chunk_clear(&r.nr);
 	dh_key_free(r.dh);
 	return err;
