@@ -14,6 +14,7 @@
 # old one kept), and take everything out again on SIGTERM.
 # timeout: 240
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/acikd.sh"
 
 SMOKE=$ACTUN_REPO/tools/acikd/tests/kernel_smoke
 
@@ -116,44 +117,10 @@ if [[ ! -x $ACIKD ]]; then
 	finish
 	exit
 fi
-ns_add edge
-ns_add cust
-ip link add ve netns edge type veth peer name vc netns cust
-ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
-ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
-for n in edge cust; do
-	ip -n $n link add ac0 type actun && ip -n $n link set ac0 up
-done
-# the LANs behind each end, and the kernel routes into the tunnel device
-ip -n edge addr add 10.1.0.1/24 dev lo
-ip -n cust addr add 10.2.0.1/24 dev lo
-ip -n edge route add 10.2.0.0/24 dev ac0
-ip -n cust route add 10.1.0.0/24 dev ac0
-run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.2
-run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 192.0.2.2 remote 192.0.2.1
-
-conf() {	# NAME LOCAL REMOTE LOCAL_TS REMOTE_TS TUNNEL [initiate]
-	cat <<EOC
-connections {
-    $1 {
-        local_addrs = $2
-        remote_addrs = $3
-        local { id = $2 }
-        remote { id = $3 }
-        psk = "acikd selftest pass phrase"
-        proposals = aes256gcm16-prfsha256-ecp384
-        esp_proposals = aes256gcm16
-        local_ts = $4
-        remote_ts = $5
-        actun { dev = ac0  tunnel = $6 }
-        ${7:+initiate = yes}
-    }
-}
-EOC
-}
+ak_two_ends
 T=$(mktemp -d)
-conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 c1 >"$T/edge.conf"
-conf e1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 e1 yes >"$T/cust.conf"
+ak_conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 >"$T/edge.conf"
+ak_conf e1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 "initiate = yes" >"$T/cust.conf"
 
 check "acikd -t accepts the configuration" $ACIKD -t -c "$T/edge.conf"
 echo 'connections { broken' >"$T/broken.conf"

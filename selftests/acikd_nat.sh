@@ -11,6 +11,7 @@
 # traffic no longer gets through.
 # timeout: 200
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/acikd.sh"
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
 
@@ -78,33 +79,12 @@ ip -n cust route add 10.1.0.0/24 dev ac0
 run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.254
 run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 198.51.100.2 remote 192.0.2.1
 
-conf() {	# NAME LOCAL REMOTE ID REMOTE_ID LOCAL_TS REMOTE_TS KEEPALIVE [initiate]
-	cat <<EOC
-acikd {
-    keepalive = $8
-}
-connections {
-    $1 {
-        local_addrs = $2
-        remote_addrs = $3
-        local { id = $4 }
-        remote { id = $5 }
-        psk = "acikd NAT selftest pass phrase"
-        proposals = aes256gcm16-prfsha256-ecp384
-        esp_proposals = aes256gcm16
-        local_ts = $6
-        remote_ts = $7
-        actun { dev = ac0  tunnel = $1 }
-        rekey_time = 1h
-        ${9:+initiate = yes}
-    }
-}
-EOC
-}
-conf c1 192.0.2.1 192.0.2.254 edge.example cpe.example 10.1.0.0/24 10.2.0.0/24 2 \
-	>"$T/edge.conf"
-conf e1 198.51.100.2 192.0.2.1 cpe.example edge.example 10.2.0.0/24 10.1.0.0/24 2 yes \
-	>"$T/cust.conf"
+ak_conf c1 192.0.2.1 192.0.2.254 10.1.0.0/24 10.2.0.0/24 "rekey_time = 1h" \
+	"local { id = edge.example }" "remote { id = cpe.example }" \
+	"acikd.keepalive = 2" >"$T/edge.conf"
+ak_conf e1 198.51.100.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 "rekey_time = 1h" \
+	"local { id = cpe.example }" "remote { id = edge.example }" \
+	"initiate = yes" "acikd.keepalive = 2" >"$T/cust.conf"
 
 ike() { acctl -n "$1" -j ike show; }
 established() {	# NS: one IKE SA, established, and its pair in actun

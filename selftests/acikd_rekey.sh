@@ -12,6 +12,7 @@
 # deletes its IKE SA on both ends, and the customer keeps trying.
 # timeout: 240
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/acikd.sh"
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
 
@@ -22,44 +23,12 @@ if [[ ! -x $ACIKD ]]; then
 	finish
 	exit
 fi
-ns_add edge
-ns_add cust
-ip link add ve netns edge type veth peer name vc netns cust
-ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
-ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
-for n in edge cust; do
-	ip -n $n link add ac0 type actun && ip -n $n link set ac0 up
-done
-ip -n edge addr add 10.1.0.1/24 dev lo
-ip -n cust addr add 10.2.0.1/24 dev lo
-ip -n edge route add 10.2.0.0/24 dev ac0
-ip -n cust route add 10.1.0.0/24 dev ac0
-run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.2
-run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 192.0.2.2 remote 192.0.2.1
-
-conf() {	# NAME LOCAL REMOTE LOCAL_TS REMOTE_TS TUNNEL REKEY [initiate]
-	cat <<EOC
-connections {
-    $1 {
-        local_addrs = $2
-        remote_addrs = $3
-        local { id = $2 }
-        remote { id = $3 }
-        psk = "acikd selftest pass phrase"
-        proposals = aes256gcm16-prfsha256-ecp384
-        esp_proposals = aes256gcm16
-        local_ts = $4
-        remote_ts = $5
-        actun { dev = ac0  tunnel = $6 }
-        rekey_time = $7
-        ${8:+initiate = yes}
-    }
-}
-EOC
-}
+ak_two_ends
 T=$(mktemp -d)
-conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 c1 1h >"$T/edge.conf"
-conf e1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 e1 20s yes >"$T/cust.conf"
+ak_conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 "rekey_time = 1h" \
+	>"$T/edge.conf"
+ak_conf e1 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 "rekey_time = 20s" \
+	"initiate = yes" >"$T/cust.conf"
 
 ike() {	# NS: "state spi_i spi_r children" of each IKE SA, one a line
 	acctl -n "$1" -j ike show | jq -r '.[] | "\(.state) \(.spi_i) \(.spi_r) \(.children)"'
@@ -167,7 +136,9 @@ check "a ping through the tunnel" ip netns exec cust ping -c 2 -W 2 -I 10.2.0.1 
 
 # A reload without the connection deletes its IKE SA, on both ends; the
 # customer keeps trying (and is refused: no connection matches it).
-conf c9 192.0.2.1 198.51.100.9 10.1.0.0/24 10.9.0.0/24 c1 1h >"$T/edge.conf"
+ak_conf c9 192.0.2.1 198.51.100.9 10.1.0.0/24 10.9.0.0/24 "rekey_time = 1h" \
+	"actun { dev = ac0  tunnel = c1 }" \
+	>"$T/edge.conf"
 lines=$(wc -l <"$T/cust2.log")
 check "SIGHUP: a configuration without c1" kill -HUP "$EDGE_PID"
 gone() {
