@@ -490,20 +490,30 @@ static void test_one_way(void **state)
 	te_free(&e);
 }
 
+/* IKE_AUTH in 150-byte fragments both ways: the request's, undelivered. */
+static unsigned int take_fragmented_auth(struct te_env *e,
+					 struct te_pkt *frags)
+{
+	unsigned int n = 0;
+
+	te_setup(e);
+	e->side[0].conn.fragment_size = 150;
+	e->side[1].conn.fragment_size = 150;
+	start_auth(e);
+	while (e->head != e->tail)
+		frags[n++] = te_take(e);
+	assert_true(n >= 3);
+	return n;
+}
+
 static void test_reordered_duplicated_forged(void **state)
 {
 	struct te_pkt frags[TE_QUEUE], forged;
-	unsigned int n = 0, resp;
+	unsigned int n, resp;
 	struct te_env e;
 
 	(void)state;
-	te_setup(&e);
-	e.side[0].conn.fragment_size = 150;
-	e.side[1].conn.fragment_size = 150;
-	start_auth(&e);
-	while (e.head != e.tail)
-		frags[n++] = te_take(&e);
-	assert_true(n >= 3);
+	n = take_fragmented_auth(&e, frags);
 	forged = frags[0];
 	forged.data[forged.len - 1] ^= 1;	/* the ICV */
 	te_inject(&e, 1, forged);
@@ -563,17 +573,11 @@ static void test_retransmitted_forged(void **state)
 {
 	struct sockaddr_in victim = te_addr("203.0.113.9", 500);
 	struct te_pkt frags[TE_QUEUE], p;
-	unsigned int n = 0, n_resp, mark;
+	unsigned int n, n_resp, mark;
 	struct te_env e;
 
 	(void)state;
-	te_setup(&e);
-	e.side[0].conn.fragment_size = 150;
-	e.side[1].conn.fragment_size = 150;
-	start_auth(&e);
-	while (e.head != e.tail)
-		frags[n++] = te_take(&e);
-	assert_true(n >= 3);
+	n = take_fragmented_auth(&e, frags);
 	mark = e.n_log;
 	for (unsigned int i = 0; i < n; i++)
 		te_inject(&e, 1, frags[i]);

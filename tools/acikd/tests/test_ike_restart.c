@@ -28,6 +28,15 @@ static void up(struct te_env *e)
 	assert_int_equal(te_list(e, 1).established, 1);
 }
 
+/* The peer deletes the IKE SA. Return: side 0's next deadline. */
+static uint64_t peer_deletes(struct te_env *e)
+{
+	assert_int_equal(ike_manager_delete(e->side[1].m, e->now, "conn1"), 0);
+	te_run(e);
+	assert_int_equal(te_list(e, 0).all, 0);
+	return ike_manager_tick(e->side[0].m, e->now);
+}
+
 static unsigned int count(const char *hay, const char *needle)
 {
 	unsigned int n = 0;
@@ -224,9 +233,7 @@ static void test_restart_in_shutdown(void **state)
 
 	(void)state;
 	up(&e);
-	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
-	te_run(&e);
-	next = ike_manager_tick(e.side[0].m, e.now);
+	next = peer_deletes(&e);
 	assert_true(next > e.now);
 	assert_int_equal(ike_manager_shutdown(e.side[0].m, e.now), 0);
 	ike_manager_tick(e.side[0].m, next);
@@ -273,9 +280,7 @@ static void test_init_cancels_restart(void **state)
 	(void)state;
 	up(&e);
 	e.side[1].conn.remote = te_addr("10.0.0.1", 0);
-	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
-	te_run(&e);
-	next = ike_manager_tick(e.side[0].m, e.now);
+	next = peer_deletes(&e);
 	/* an IKE_SA_INIT "from 192.0.2.1"; its answer goes nowhere */
 	assert_int_equal(ike_manager_initiate(e.side[1].m, e.now, "conn1"), 0);
 	p = te_take(&e);
@@ -322,9 +327,7 @@ static void test_down_during_backoff(void **state)
 
 	(void)state;
 	up(&e);
-	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
-	te_run(&e);
-	next = ike_manager_tick(e.side[0].m, e.now);
+	next = peer_deletes(&e);
 	assert_int_equal(ike_manager_delete(e.side[0].m, e.now, "conn0"), 0);
 	ike_manager_tick(e.side[0].m, next);
 	assert_int_equal(te_list(&e, 0).all, 0);
@@ -340,9 +343,7 @@ static void test_restart_quick_delete(void **state)
 	(void)state;
 	up(&e);
 	e.now = 1000;
-	assert_int_equal(ike_manager_delete(e.side[1].m, e.now, "conn1"), 0);
-	te_run(&e);
-	next = ike_manager_tick(e.side[0].m, e.now);
+	next = peer_deletes(&e);
 	assert_in_range(next, e.now + 4000, e.now + 5000);
 	te_free(&e);
 }
