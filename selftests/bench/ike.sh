@@ -151,6 +151,7 @@ EOC
 
 # The responder process's CPU time in clock ticks, and its RSS in kB.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+sys_ticks() { awk '{ print $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # The generator's established IKE SAs.
@@ -186,12 +187,12 @@ start_responder() { # RESPONDER GROUP: sets RESP_PID
 }
 
 measure() { # RESPONDER GROUP
-	local pid t0 m0 t1 m1 n=0 i hz
+	local pid t0 s0 m0 t1 s1 m1 n=0 i hz
 	build || { say "$1 $2: topology failed"; return; }
 	start_responder "$1" "$2" || { teardown; return; }
 	pid=$RESP_PID
 	sleep 1
-	t0=$(cpu_ticks "$pid") m0=$(rss_kb "$pid")
+	t0=$(cpu_ticks "$pid") s0=$(sys_ticks "$pid") m0=$(rss_kb "$pid")
 	generator_conf "$2" >"$W/gen.conf"
 	ip netns exec bgen "$ACIKD" -f -c "$W/gen.conf" -n bgen >/dev/null 2>"$W/gen.log" &
 	for i in $(seq $((60 + N))); do
@@ -199,9 +200,9 @@ measure() { # RESPONDER GROUP
 		((n >= N)) && break
 		sleep 1
 	done
-	t1=$(cpu_ticks "$pid") m1=$(rss_kb "$pid")
+	t1=$(cpu_ticks "$pid") s1=$(sys_ticks "$pid") m1=$(rss_kb "$pid")
 	hz=$(getconf CLK_TCK)
-	say "$1 $2: $n of $N IKE SAs established; responder used $(((t1 - t0) * 1000 / hz)) ms CPU, RSS $m0 -> $m1 kB"
+	say "$1 $2: $n of $N IKE SAs established; responder used $(((t1 - t0) * 1000 / hz)) ms CPU ($(((s1 - s0) * 1000 / hz)) ms of it in the kernel), RSS $m0 -> $m1 kB"
 	if ((n == N && t1 > t0)); then
 		RATE[$1/$2]=$(awk -v n="$N" -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.1f", n * hz / t }')
 		MEM[$1/$2]=$(awk -v n="$N" -v d=$((m1 - m0)) 'BEGIN { printf "%.1f", d / n }')
