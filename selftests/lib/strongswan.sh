@@ -1,20 +1,30 @@
 # strongSwan (charon 5.9 with swanctl over vici) as a peer in a network
 # namespace, for tests, the demo and the IKE benchmark. Source it; then:
 #
-#   ss_init DIR [EXTRA]  write DIR/strongswan.conf (EXTRA: more lines for
-#                        the charon section) and the directories swanctl
-#                        reads; exports STRONGSWAN_CONF
-#   ss_start NS          start charon in NS, wait for its vici socket
-#   sw NS ARGS...        swanctl ARGS in NS, talking to that charon
-#   ss_stop              stop charon (also from an EXIT trap)
+#   ss_init DIR [EXTRA [LOG]]
+#                        write DIR/strongswan.conf and the directories
+#                        swanctl reads; exports STRONGSWAN_CONF. EXTRA: more
+#                        lines for the charon section (retransmit_tries =
+#                        2, ...), LOG: more lines for its log file (knl = 2,
+#                        ike_name = yes, ...)
+#   ss_start NS          start charon in NS, wait for its vici socket; again
+#                        after ss_stop for a restarted customer router
+#   sw NS ARGS...        swanctl ARGS in NS, talking to that charon;
+#                        SW_TIMEOUT=N sw ... gives up after N s (polls that
+#                        must not hang on a busy charon)
+#   ss_stop [SIGNAL]     stop charon (also from an EXIT trap); -KILL makes a
+#                        customer that vanishes without a DELETE
+#   ss_mark, ss_log      ss_log prints charon's log from the last ss_mark on
 #
 # charon logs to DIR/charon.log (ike and cfg at level 2, the rest at 1):
 # enough to see proposals, fragments, DPD and deletes when a test fails.
+# Its standard output and error go to DIR/charon.out, every start's.
 # Only one charon runs at a time (it keeps /run/charon.pid).
 
 SS_CHARON=/usr/lib/ipsec/charon
 SS_DIR=
 SS_PID=
+SS_MARK=
 
 # ss_available: charon and swanctl are installed.
 ss_available() { [[ -x $SS_CHARON ]] && command -v swanctl >/dev/null; }
@@ -35,6 +45,7 @@ charon {
             cfg = 2
             flush_line = yes
             time_format = %T
+${3:-}
         }
     }
     syslog {
@@ -54,12 +65,13 @@ swanctl {
 }
 EOC
 	export STRONGSWAN_CONF=$SS_DIR/strongswan.conf
+	: >"$SS_DIR/charon.out"
 }
 
 ss_start() {
 	local i
 	rm -f /run/charon.pid "$SS_DIR/charon.vici"
-	ip netns exec "$1" "$SS_CHARON" >"$SS_DIR/charon.out" 2>&1 &
+	ip netns exec "$1" "$SS_CHARON" >>"$SS_DIR/charon.out" 2>&1 &
 	SS_PID=$!
 	for i in $(seq 100); do
 		[[ -S $SS_DIR/charon.vici ]] && return 0
@@ -73,13 +85,17 @@ ss_start() {
 sw() {
 	local ns=$1
 	shift
-	ip netns exec "$ns" swanctl "$@" --uri "unix://$SS_DIR/charon.vici"
+	${SW_TIMEOUT:+timeout "$SW_TIMEOUT"} \
+		ip netns exec "$ns" swanctl "$@" --uri "unix://$SS_DIR/charon.vici"
 }
 
 ss_stop() {
 	[[ -n $SS_PID ]] || return 0
-	kill "$SS_PID" 2>/dev/null
+	kill "${1:--TERM}" "$SS_PID" 2>/dev/null
 	wait "$SS_PID" 2>/dev/null
 	SS_PID=
 	rm -f /run/charon.pid
 }
+
+ss_mark() { SS_MARK=$(($(wc -l <"$SS_DIR/charon.log") + 1)); }
+ss_log() { tail -n +"${SS_MARK:-1}" "$SS_DIR/charon.log"; }
