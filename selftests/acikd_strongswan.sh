@@ -17,31 +17,28 @@
 # A wrong PSK and an unknown identity fail strongSwan's initiate and leave
 # acikd nothing (no IKE SA, nothing in actun).
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/strongswan.sh"
 # ACIKD_SS_TRACE=1 traces every command with a timestamp (where the time goes).
 [[ -n ${ACIKD_SS_TRACE:-} ]] && { PS4='+ $EPOCHREALTIME '; set -x; }
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
-CHARON=/usr/lib/ipsec/charon
 
 begin "acikd against strongSwan: proposals, identities, Child SAs in actun"
 ensure_module
-if [[ ! -x $ACIKD || ! -x $CHARON ]] || ! command -v swanctl >/dev/null; then
+if [[ ! -x $ACIKD ]] || ! ss_available; then
 	check "acikd is built and strongSwan (charon, swanctl) is installed" false
 	finish
 	exit
 fi
 
 T=$(mktemp -d)
-VICI=unix://$T/charon.vici
-CHARON_PID=
 ACIKD_PID=
 IPERF_PID=
 stop_daemons() {
 	[[ -n $IPERF_PID ]] && kill "$IPERF_PID" 2>/dev/null
-	[[ -n $CHARON_PID ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
+	ss_stop
 	[[ -n $ACIKD_PID ]] && kill "$ACIKD_PID" 2>/dev/null && wait "$ACIKD_PID" 2>/dev/null
-	CHARON_PID= ACIKD_PID=
-	rm -f /run/charon.pid
+	ACIKD_PID=
 }
 trap 'stop_daemons; rm -rf "$T"; _cleanup' EXIT
 show_logs() {
@@ -200,60 +197,24 @@ EOC
 		unknownid nobody.acct9.ipsec.example.com "$PSK"
 	echo "}"
 } >"$T/swanctl.conf"
-mkdir -p "$T"/{x509,x509ca,x509ocsp,x509aa,x509ac,x509crl,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
-
-cat >"$T/strongswan.conf" <<EOC
-charon {
-    load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey kdf gmp aes sha1 sha2 hmac gcm kernel-netlink socket-default vici
-    install_routes = no
-    install_virtual_ip = no
-    retransmit_tries = 2
-    retransmit_timeout = 2
-    filelog {
-        charon {
-            path = $T/charon.log
-            default = 1
-            ike = 2
-            cfg = 2
-            knl = 2
-            flush_line = yes
-            time_format = %T
-        }
-    }
-    syslog {
-        daemon {
-            default = -1
-        }
-    }
-    plugins {
-        vici {
-            socket = $VICI
-        }
-    }
-}
-swanctl {
-    load = pem pkcs1 x509 revocation constraints pubkey openssl random
-}
-EOC
-export STRONGSWAN_CONF=$T/strongswan.conf
-sw() { ip netns exec cust swanctl "$@" --uri "$VICI"; }
+# an unanswered request fails within seconds, not minutes (retransmits)
+ss_init "$T" "    retransmit_tries = 2
+    retransmit_timeout = 2" "            knl = 2"
 
 check "acikd -t accepts the configuration" $ACIKD -t -c "$T/acikd.conf"
 $ACIKD -f -c "$T/acikd.conf" -n edge 2>"$T/acikd.log" &
 ACIKD_PID=$!
-rm -f /run/charon.pid
-ip netns exec cust $CHARON >"$T/charon.out" 2>&1 &
-CHARON_PID=$!
+ss_start cust
 up() {
 	local i
 	for i in $(seq 100); do
-		[[ -S $T/charon.vici && -S /run/acikd.edge.ctl ]] && return 0
+		[[ -S $SS_DIR/charon.vici && -S /run/acikd.edge.ctl ]] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 check "charon and acikd are up" up
-check "swanctl loads the connections and secrets" sw --load-all --file "$T/swanctl.conf"
+check "swanctl loads the connections and secrets" sw cust --load-all --file "$T/swanctl.conf"
 
 ike_json() { acctl -n edge -j ike show 2>/dev/null; }
 nike() { ike_json | jq length; }
@@ -261,12 +222,12 @@ nsa_edge() { acctl -n edge -j sa show | jq length; }
 nroute_edge() { acctl -n edge -j route show dev ac0 | jq length; }
 
 # ---- refusals first, while acikd has nothing --------------------------
-nsw() { sw --list-sas --raw "$@" | grep -o 'initiator-spi=' | wc -l; }
+nsw() { sw cust --list-sas --raw "$@" | grep -o 'initiator-spi=' | wc -l; }
 for bad in wrongpsk unknownid; do
 	echo "# $(date +%T) $bad"
 	: >"$T/charon.log"
 	check_fails "$bad: strongSwan's initiate fails" \
-		sw --initiate --child $bad --timeout 30
+		sw cust --initiate --child $bad --timeout 30
 	check "$bad: acikd answered AUTHENTICATION_FAILED" \
 		grep -q 'received AUTHENTICATION_FAILED notify' "$T/charon.log"
 	check_eq "$bad: acikd keeps no IKE SA, actun no SA and no route" "0 0 0" \
@@ -314,7 +275,7 @@ rekeyed_ike() {	# NAME OLD_SPI_I
 	local i json raw
 	for i in $(seq 50); do
 		json=$(ike_json | jq -c --arg c "$1" '[.[] | select(.conn == $c)]')
-		raw=$(sw --list-sas --ike "$1" --raw)
+		raw=$(sw cust --list-sas --ike "$1" --raw)
 		[[ $(jq length <<<"$json") == 1 &&
 			$(jq -r '.[0].state' <<<"$json") == established &&
 			$(jq -r '.[0].children' <<<"$json") == 1 &&
@@ -353,7 +314,7 @@ for c in "${CASES[@]}"; do
 	behind=
 	[[ $public != "$addr" ]] && behind=", behind the NAT"
 	echo "# $(date +%T) $name: IKE $ike, ESP $esp, identity $id$behind"
-	check "$name: strongSwan initiates" sw --initiate --child "$name" --timeout 30
+	check "$name: strongSwan initiates" sw cust --initiate --child "$name" --timeout 30
 	check "$name: acikd has it established, with the Child SA pair in actun" established "$name"
 	[[ $name == c9 ]] &&
 		check "$name: acikd asked for ECP-384 (INVALID_KE_PAYLOAD), strongSwan retried" \
@@ -370,7 +331,7 @@ for c in "${CASES[@]}"; do
 	check_eq "$name: ike show: peer and transforms" \
 		"established $public $port ${ikeexp//:/ } 1" \
 		"$(jq -r '"\(.state) \(.remote) \(.remote_port) \(.encr) \(.encr_keybits) \(.integ) \(.prf) \(.dh) \(.children)"' <<<"$json")"
-	raw=$(sw --list-sas --ike "$name" --raw)
+	raw=$(sw cust --list-sas --ike "$name" --raw)
 	check_eq "$name: ike show: strongSwan's IKE SPIs" \
 		"$(grep -o 'initiator-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2) $(grep -o 'responder-spi=[0-9a-f]*' <<<"$raw" | cut -d= -f2)" \
 		"$(jq -r '"\(.spi_i) \(.spi_r)"' <<<"$json")"
@@ -395,7 +356,7 @@ for c in "${CASES[@]}"; do
 	if [[ $name == c3 || $name == c7 ]]; then
 		old_in=$(edge_sa "$name" in .spi)
 		check "$name: strongSwan rekeys the Child SA (CREATE_CHILD_SA)" \
-			sw --rekey --child "$name"
+			sw cust --rekey --child "$name"
 		check "$name: actun holds only the new pair, with strongSwan's new SPIs" \
 			rekeyed_child "$name" "$addr" "$old_in"
 		check "$name: a ping crosses the new pair" \
@@ -403,7 +364,7 @@ for c in "${CASES[@]}"; do
 		check_eq "$name: both sides' new SAs counted it" "2 2 2 2" \
 			"$(edge_sa "$name" in .stats.packets) $(edge_sa "$name" out .stats.packets) $(xfrm_packets "$addr" 192.0.2.1) $(xfrm_packets 192.0.2.1 "$addr")"
 		old_spi=$(ike_json | jq -r --arg c "$name" '.[] | select(.conn == $c) | .spi_i')
-		check "$name: strongSwan rekeys the IKE SA" sw --rekey --ike "$name"
+		check "$name: strongSwan rekeys the IKE SA" sw cust --rekey --ike "$name"
 		check "$name: acikd has the new IKE SA with strongSwan's SPIs, the Child SA moved over" \
 			rekeyed_ike "$name" "$old_spi"
 	fi
@@ -425,7 +386,7 @@ for c in "${CASES[@]}"; do
 			test "$(edge_sa "$name" in .stats.bytes)" -gt $((before + 1000000))
 	fi
 	check "$name: swanctl --terminate gets acikd's answer" \
-		sw --terminate --ike "$name" --timeout 20
+		sw cust --terminate --ike "$name" --timeout 20
 	check_eq "$name: strongSwan's SAs are gone" 0 "$(nsw --ike "$name")"
 	check "$name: acikd took the IKE SA, the Child SAs and the route out (DELETE)" \
 		deleted "$name"
@@ -437,7 +398,7 @@ for c in "${CASES[@]}"; do
 done
 
 check "acikd is still running" kill -0 "$ACIKD_PID"
-check "charon is still running" kill -0 "$CHARON_PID"
+check "charon is still running" kill -0 "$SS_PID"
 # ACIKD_SS_LOGS=1 shows the logs even when everything passed.
 ((_failures)) || [[ -n ${ACIKD_SS_LOGS:-} ]] && { show_logs; sed 's/^/  | /' "$T/charon.out"; }
 finish
