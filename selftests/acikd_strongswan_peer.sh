@@ -21,29 +21,26 @@
 #   again (N(INITIAL_CONTACT)): acikd keeps exactly the new IKE SA and one
 #   pair, routes present, ping works.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/strongswan.sh"
 # ACIKD_SS_TRACE=1 traces every command with a timestamp.
 [[ -n ${ACIKD_SS_TRACE:-} ]] && { PS4='+ $EPOCHREALTIME '; set -x; }
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
-CHARON=/usr/lib/ipsec/charon
 
 begin "acikd against strongSwan: acikd initiates, fragmentation, DPD, INITIAL_CONTACT"
 ensure_module
-if [[ ! -x $ACIKD || ! -x $CHARON ]] || ! command -v swanctl >/dev/null; then
+if [[ ! -x $ACIKD ]] || ! ss_available; then
 	check "acikd is built and strongSwan (charon, swanctl) is installed" false
 	finish
 	exit
 fi
 
 T=$(mktemp -d)
-VICI=unix://$T/charon.vici
-CHARON_PID=
 ACIKD_PID=
 stop_daemons() {
-	[[ -n $CHARON_PID ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
+	ss_stop
 	[[ -n $ACIKD_PID ]] && kill "$ACIKD_PID" 2>/dev/null && wait "$ACIKD_PID" 2>/dev/null
-	CHARON_PID= ACIKD_PID=
-	rm -f /run/charon.pid
+	ACIKD_PID=
 }
 trap 'stop_daemons; rm -rf "$T"; _cleanup' EXIT
 show_logs() {
@@ -149,61 +146,14 @@ EOC
 	done
 	echo "}"
 } >"$T/swanctl.conf"
-mkdir -p "$T"/{x509,x509ca,x509ocsp,x509aa,x509ac,x509crl,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
-
-cat >"$T/strongswan.conf" <<EOC
-charon {
-    load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey kdf gmp aes sha1 sha2 hmac gcm kernel-netlink socket-default vici
-    install_routes = no
-    install_virtual_ip = no
-    retransmit_tries = 2
+# f1's IKE fragments are 576 bytes on charon's side too; an unanswered
+# request fails within seconds; the log lines name the connection, so the
+# checks below grep them by it
+ss_init "$T" "    retransmit_tries = 2
     retransmit_timeout = 2
-    fragment_size = 576
-    filelog {
-        charon {
-            path = $T/charon.log
-            default = 1
-            ike = 2
-            enc = 1
+    fragment_size = 576" "            enc = 1
             knl = 2
-            ike_name = yes
-            flush_line = yes
-            time_format = %T
-        }
-    }
-    syslog {
-        daemon {
-            default = -1
-        }
-    }
-    plugins {
-        vici {
-            socket = $VICI
-        }
-    }
-}
-swanctl {
-    load = pem pkcs1 x509 revocation constraints pubkey openssl random
-}
-EOC
-export STRONGSWAN_CONF=$T/strongswan.conf
-sw() { ip netns exec cust swanctl "$@" --uri "$VICI"; }
-start_charon() {	# not in a subshell: sets CHARON_PID
-	rm -f /run/charon.pid "$T/charon.vici"
-	ip netns exec cust $CHARON >>"$T/charon.out" 2>&1 &
-	CHARON_PID=$!
-}
-charon_up() {	# and loads the connections
-	local i
-	for i in $(seq 100); do
-		[[ -S $T/charon.vici ]] && sw --load-all --file "$T/swanctl.conf" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-# the charon log from the last mark_log on
-mark_log() { LOG_MARK=$(($(wc -l <"$T/charon.log") + 1)); }
-since_mark() { tail -n +"$LOG_MARK" "$T/charon.log"; }
+            ike_name = yes"
 
 ike_json() { timeout 5 acctl -n edge -j ike show 2>/dev/null; }
 ike_of() {	# CONN: "state spi_i spi_r children" of each of its IKE SAs
@@ -224,7 +174,7 @@ xfrm_packets() {	# SRC DST: packets through the customer's xfrm state
 		awk '/lifetime current:/ { getline; sub(/\(packets\)/, "", $2); print $2; exit }'
 }
 sw_spis() {	# CONN: strongSwan's established IKE SA as "spi_i spi_r"
-	sw --list-sas --ike "$1" --raw 2>/dev/null | grep 'state=ESTABLISHED' |
+	sw cust --list-sas --ike "$1" --raw 2>/dev/null | grep 'state=ESTABLISHED' |
 		sed -n 's/.*initiator-spi=\([0-9a-f]*\).*responder-spi=\([0-9a-f]*\).*/\1 \2/p' | head -1
 }
 # established CONN: acikd has one established IKE SA with one pair, actun
@@ -275,14 +225,15 @@ gone() {
 	return 1
 }
 terminate() {	# CONN
-	check "$1: strongSwan terminates it" sw --terminate --ike "$1" --timeout 20
+	check "$1: strongSwan terminates it" sw cust --terminate --ike "$1" --timeout 20
 	check "$1: acikd took the IKE SA, the Child SAs and the routes out (DELETE)" \
 		gone "$1" "$2" 10
 }
 
 # charon first, so that acikd's IKE_SA_INIT finds it listening
-start_charon
-check "charon is up and swanctl loads the connections and secrets" charon_up
+ss_start cust
+check "charon is up and swanctl loads the connections and secrets" \
+	sw cust --load-all --file "$T/swanctl.conf"
 check "acikd -t accepts the configuration" $ACIKD -t -c "$T/acikd.conf"
 $ACIKD -f -c "$T/acikd.conf" -n edge 2>"$T/acikd.log" &
 ACIKD_PID=$!
@@ -314,7 +265,7 @@ check_eq "i2: and the first for i2 (GCM-256, PRF SHA2-384, ECP-384)" \
 	"$(ike_json | jq -r '.[] | select(.conn == "i2") | "\(.encr) \(.encr_keybits) \(.integ) \(.prf) \(.dh)"')"
 for name in i1 i2; do
 	check "$name: charon is the responder (acikd initiated)" \
-		test "$(sw --list-sas --ike "$name" --raw | grep -o 'state=ESTABLISHED\|initiator=yes')" == state=ESTABLISHED
+		test "$(sw cust --list-sas --ike "$name" --raw | grep -o 'state=ESTABLISHED\|initiator=yes')" == state=ESTABLISHED
 done
 check_eq "i1: the CBC+SHA ESP proposal in actun" "cbc-aes-256 hmac-sha256|cbc-aes-256 hmac-sha256" \
 	"$(acctl -n edge -j sa show tunnel i1 | jq -r 'map("\(.enc) \(.auth)") | join("|")')"
@@ -327,16 +278,16 @@ ping_counted i1 192.0.2.11 10.2.1
 ping_counted i2 192.0.2.12 10.2.2
 # PFS: strongSwan rekeys i2's Child SA with a KE (ECP-384)
 old_in=$(edge_sa i2 in .spi)
-check "i2: strongSwan rekeys the Child SA" sw --rekey --child i2
+check "i2: strongSwan rekeys the Child SA" sw cust --rekey --child i2
 rekeyed_pfs() {
 	local i
 	for i in $(seq 50); do
 		[[ $(nsa i2) == 2 && $(edge_sa i2 in .spi) != "$old_in" ]] &&
 			pair_matches i2 192.0.2.12 >/dev/null &&
-			sw --list-sas --ike i2 --raw | grep -q 'dh-group=ECP_384' && return 0
+			sw cust --list-sas --ike i2 --raw | grep -q 'dh-group=ECP_384' && return 0
 		sleep 0.2
 	done
-	sw --list-sas --ike i2 --raw
+	sw cust --list-sas --ike i2 --raw
 	return 1
 }
 check "i2: the new pair, negotiated with PFS (ECP-384), replaced the old one in actun" rekeyed_pfs
@@ -366,19 +317,19 @@ done
 nft_count() {	# NS COUNTER: packets
 	ip netns exec "$1" nft -j list counter ip peer "$2" | jq '.nftables[] | .counter? // empty | .packets'
 }
-mark_log
-check "f1: strongSwan initiates" sw --initiate --child f1 --timeout 30
+ss_mark
+check "f1: strongSwan initiates" sw cust --initiate --child f1 --timeout 30
 check "f1: established on both ends, the same IKE SPIs" established f1
 check "f1: charon's IKE SA says it initiated (initiator=yes, absent on i1 and i2)" \
-	grep -q 'initiator=yes' <<<"$(sw --list-sas --ike f1 --raw)"
+	grep -q 'initiator=yes' <<<"$(sw cust --list-sas --ike f1 --raw)"
 check "f1: charon sent IKE_AUTH in fragments" \
-	grep -q 'f1.*splitting IKE message .* into [2-9] fragments' <<<"$(since_mark)"
+	grep -q 'f1.*splitting IKE message .* into [2-9] fragments' <<<"$(ss_log)"
 check "f1: and the response came back in fragments (acikd's), reassembled" \
-	grep -q 'f1.*received fragment #[0-9]* of [2-9], reassembled fragmented IKE message' <<<"$(since_mark)"
+	grep -q 'f1.*received fragment #[0-9]* of [2-9], reassembled fragmented IKE message' <<<"$(ss_log)"
 check_eq "f1: no IKE datagram over 576 bytes, no IP fragment crossed the link either way" \
 	"0 0 0 0" "$(nft_count edge over576) $(nft_count edge ipfrags) $(nft_count cust over576) $(nft_count cust ipfrags)"
 check_eq "f1: charon's Child SA has all 16 selectors each way" "16 16" \
-	"$(sw --list-sas --ike f1 --raw | grep -o 'local-ts=\[[^]]*\]' | wc -w) $(sw --list-sas --ike f1 --raw | grep -o 'remote-ts=\[[^]]*\]' | wc -w)"
+	"$(sw cust --list-sas --ike f1 --raw | grep -o 'local-ts=\[[^]]*\]' | wc -w) $(sw cust --list-sas --ike f1 --raw | grep -o 'remote-ts=\[[^]]*\]' | wc -w)"
 check_eq "f1: actun routes all 16 customer prefixes" \
 	"$(tr , '\n' <<<"$F1_CUST_TS" | sort | tr '\n' ' ')" "$(routes f1 | tr '\n' ' ')"
 check "f1: actun's SAs have the SPIs of charon's xfrm states" pair_matches f1 192.0.2.13
@@ -391,16 +342,16 @@ section_end
 # ---- d1, r1: the customer vanishes --------------------------------------
 echo "# $(date +%T) d1, r1: DPD, then a crash and INITIAL_CONTACT"
 for name in d1 r1; do
-	check "$name: strongSwan initiates" sw --initiate --child "$name" --timeout 30
+	check "$name: strongSwan initiates" sw cust --initiate --child "$name" --timeout 30
 	check "$name: established on both ends" established "$name"
 done
 ping_counted d1 192.0.2.14 10.2.4
 # acikd's liveness checks on d1 (2 s of silence) are answered
-mark_log
+ss_mark
 dpd_answered() {
 	local i
 	for i in $(seq 75); do
-		(($(since_mark | grep -c 'd1.*parsed INFORMATIONAL request [0-9]* \[ \]') >= 3)) && return 0
+		(($(ss_log | grep -c 'd1.*parsed INFORMATIONAL request [0-9]* \[ \]') >= 3)) && return 0
 		sleep 0.2
 	done
 	return 1
@@ -411,9 +362,7 @@ check_eq "d1: and the IKE SA stays on acikd" "established 1" \
 old_r1=$(ike_of r1)
 # the customer vanishes: no DELETE, no answers
 ip -n cust link set vc down
-kill -KILL "$CHARON_PID"
-wait "$CHARON_PID" 2>/dev/null
-CHARON_PID=
+ss_stop -KILL
 t0=$EPOCHREALTIME
 check "d1: within dpd_timeout + 6 s acikd has no IKE SA, SA or route of it" \
 	gone d1 10.2.4.0 12 "$t0"
@@ -426,12 +375,13 @@ ip -n cust xfrm state flush
 ip -n cust xfrm policy flush
 ip -n cust link set vc up
 ip -n cust route replace 10.1.0.0/24 via 192.0.2.1 dev vc	# went with the link
-mark_log
-start_charon
-check "charon starts again, swanctl loads the connections" charon_up
-check "r1: strongSwan initiates again" sw --initiate --child r1 --timeout 30
+ss_mark
+ss_start cust
+check "charon starts again, swanctl loads the connections" \
+	sw cust --load-all --file "$T/swanctl.conf"
+check "r1: strongSwan initiates again" sw cust --initiate --child r1 --timeout 30
 check "r1: its IKE_AUTH said INITIAL_CONTACT" \
-	grep -q 'r1.*generating IKE_AUTH request 1 \[.* N(INIT_CONTACT)' <<<"$(since_mark)"
+	grep -q 'r1.*generating IKE_AUTH request 1 \[.* N(INIT_CONTACT)' <<<"$(ss_log)"
 check "r1: acikd has exactly the new IKE SA and one pair" established r1
 check_fails "r1: not the old one" test "$(ike_of r1)" == "$old_r1"
 check "r1: actun's SAs have the SPIs of charon's xfrm states" pair_matches r1 192.0.2.15
