@@ -8,30 +8,27 @@
 # through each tunnel keeps going. Then strongSwan's terminate (DELETE)
 # leaves acikd nothing.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/strongswan.sh"
 
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
-CHARON=/usr/lib/ipsec/charon
 
 begin "acikd against strongSwan: IKE SA rekeying both ways"
 ensure_module
-if [[ ! -x $ACIKD || ! -x $CHARON ]] || ! command -v swanctl >/dev/null; then
+if [[ ! -x $ACIKD ]] || ! ss_available; then
 	check "acikd is built and strongSwan (charon, swanctl) is installed" false
 	finish
 	exit
 fi
 
 T=$(mktemp -d)
-VICI=unix://$T/charon.vici
-CHARON_PID=
 ACIKD_PID=
 PING_PIDS=()
 stop_daemons() {
 	local p
 	for p in "${PING_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	[[ -n $CHARON_PID ]] && kill "$CHARON_PID" 2>/dev/null && wait "$CHARON_PID" 2>/dev/null
+	ss_stop
 	[[ -n $ACIKD_PID ]] && kill "$ACIKD_PID" 2>/dev/null && wait "$ACIKD_PID" 2>/dev/null
-	CHARON_PID= ACIKD_PID=
-	rm -f /run/charon.pid
+	ACIKD_PID=
 }
 trap 'stop_daemons; rm -rf "$T"; _cleanup' EXIT
 
@@ -114,58 +111,24 @@ EOC
 	done
 	echo "}"
 } >"$T/swanctl.conf"
-mkdir -p "$T"/{x509,x509ca,x509ocsp,x509aa,x509ac,x509crl,pubkey,private,rsa,ecdsa,bliss,pkcs8,pkcs12}
-
-cat >"$T/strongswan.conf" <<EOC
-charon {
-    load = random nonce openssl pem pkcs1 x509 revocation constraints pubkey kdf gmp aes sha1 sha2 hmac gcm kernel-netlink socket-default vici
-    install_routes = no
-    install_virtual_ip = no
-    filelog {
-        charon {
-            path = $T/charon.log
-            default = 1
-            ike = 2
-            flush_line = yes
-            time_format = %T
-        }
-    }
-    syslog {
-        daemon {
-            default = -1
-        }
-    }
-    plugins {
-        vici {
-            socket = $VICI
-        }
-    }
-}
-swanctl {
-    load = pem pkcs1 x509 revocation constraints pubkey openssl random
-}
-EOC
-export STRONGSWAN_CONF=$T/strongswan.conf
-sw() { ip netns exec cust swanctl "$@" --uri "$VICI"; }
+ss_init "$T"
 
 $ACIKD -f -c "$T/acikd.conf" -n edge 2>"$T/acikd.log" &
 ACIKD_PID=$!
-rm -f /run/charon.pid
-ip netns exec cust $CHARON >"$T/charon.out" 2>&1 &
-CHARON_PID=$!
+ss_start cust
 up() {
 	local i
 	for i in $(seq 100); do
-		[[ -S $T/charon.vici && -S /run/acikd.edge.ctl ]] && return 0
+		[[ -S $SS_DIR/charon.vici && -S /run/acikd.edge.ctl ]] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 check "charon and acikd are up" up
-check "swanctl loads the connections" sw --load-all --file "$T/swanctl.conf"
+check "swanctl loads the connections" sw cust --load-all --file "$T/swanctl.conf"
 for c in "${CASES[@]}"; do
 	read -r name _ <<<"$c"
-	check "$name comes up" sw --initiate --child "$name" --timeout 30
+	check "$name comes up" sw cust --initiate --child "$name" --timeout 30
 done
 
 # "state spi_i spi_r children" of CONN's IKE SAs on acikd's side
@@ -176,7 +139,7 @@ ike() {
 # strongSwan's established IKE SA of CONN as "spi_i spi_r" (hex, as acikd
 # prints it; a rekeyed one may still be listed until its DELETE)
 sw_spis() {
-	timeout 5 ip netns exec cust swanctl --list-sas --ike "$1" --raw --uri "$VICI" 2>/dev/null |
+	SW_TIMEOUT=5 sw cust --list-sas --ike "$1" --raw 2>/dev/null |
 		grep 'state=ESTABLISHED' |
 		sed -n 's/.*initiator-spi=\([0-9a-f]*\).*responder-spi=\([0-9a-f]*\).*/\1 \2/p' | head -1
 }
@@ -246,7 +209,7 @@ done
 check_eq "the Child SAs: two pairs in actun" 4 "$(acctl -n edge -j sa show | jq length)"
 for c in "${CASES[@]}"; do
 	read -r name _ <<<"$c"
-	check "$name: strongSwan terminates" sw --terminate --ike "$name" --timeout 10
+	check "$name: strongSwan terminates" sw cust --terminate --ike "$name" --timeout 10
 done
 sleep 0.5
 check_eq "acikd keeps nothing" "0 0 0" \
