@@ -92,6 +92,7 @@ struct ike_child {
 	struct ts_prefix remote_ts[CONFIG_MAX_TS];
 	unsigned int n_remote_ts;
 	bool rekeyed;
+	bool deleting;			/* our DELETE of it is outstanding */
 	uint8_t wanted;			/* jobs (1 << kind) that found the
 					 * queue full: ike_sa_requeue() */
 };

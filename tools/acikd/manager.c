@@ -332,6 +332,8 @@ static void receive_response(struct ike_manager *m, struct ike_sa *sa,
 		if (!err)
 			established(m, sa);
 	} else if (msg->hdr.exchange == INFORMATIONAL) {
+		if (sa->out_is_job && sa->out_job.kind == IKE_JOB_DELETE_CHILD)
+			info_delete_child_done(sa, &m->ctx, sa->out_job.spi_in);
 		/* INFO_DELETE_IKE: our DELETE of the SA is answered. */
 		err = info_process(sa, &m->ctx, msg);
 	} else if (msg->hdr.exchange == CREATE_CHILD_SA && sa->nego.ike_spi) {
@@ -645,7 +647,7 @@ void ike_manager_child_expired(struct ike_manager *m, uint64_t now_ms,
 			ike_sa_queue_child_job(sa, IKE_JOB_DELETE_CHILD, ch);
 		else
 			child_remove(sa, &m->ctx, spi_in);
-	} else if (!ch->rekeyed) {
+	} else if (!ch->rekeyed && !ch->deleting) {
 		ike_sa_queue_child_job(sa, IKE_JOB_REKEY_CHILD, ch);
 	}
 	run_jobs(m, sa);

@@ -113,8 +113,8 @@ int child_rekey_start(struct ike_sa *sa, const struct ike_ctx *c,
 {
 	const struct ike_child *old = ike_sa_child_by_in(sa, spi_in);
 
-	/* Gone, or already replaced by a newer pair. */
-	if (!old || old->rekeyed)
+	/* Gone, going, or already replaced by a newer pair. */
+	if (!old || old->rekeyed || old->deleting)
 		return -ENOENT;
 	exchange_reset(sa);
 	return start(sa, c, old, first_group(sa->conn));
@@ -157,7 +157,7 @@ static int retry_ke(struct ike_sa *sa, const struct ike_ctx *c,
 		return -ENOENT;
 	if (rekey) {
 		old = ike_sa_child_by_in(sa, rekey);
-		if (!old || old->rekeyed)
+		if (!old || old->rekeyed || old->deleting)
 			return -ENOENT;
 	}
 	sa->nego.retried = true;
@@ -322,8 +322,9 @@ static int find_rekeyed(struct ike_sa *sa, const struct enc_message *m,
 	if (n->u.notify.protocol != IKE_PROTO_ESP || n->u.notify.spi.len != 4)
 		return refuse(r, NOTIFY_INVALID_SYNTAX);
 	r->old = ike_sa_child_by_out(sa, enc_get_be32(n->u.notify.spi.ptr));
-	if (r->old)
+	if (r->old && !r->old->deleting)
 		return 0;
+	r->old = NULL;	/* one we are deleting is as good as gone (2.25.1) */
 	/* CHILD_SA_NOT_FOUND names the SA it did not find (3.10.1). */
 	r->protocol = IKE_PROTO_ESP;
 	memcpy(r->x->data, n->u.notify.spi.ptr, 4);

@@ -62,7 +62,8 @@ static int deletes_check(const struct enc_message *m, bool *ike)
  * Remove the pairs whose outbound SPI (the peer's inbound one) the peer
  * named; write our inbound SPIs of the removed pairs to @spis. Unknown
  * SPIs, AH ones (we never negotiate AH) and pairs already removed by our
- * own DELETE are passed over (1.4.1). Return: the count written.
+ * own DELETE are passed over; a pair our own DELETE is closing goes but is
+ * not named, as both ends close it (1.4.1). Return: the count written.
  */
 static unsigned int remove_named(struct ike_sa *sa, const struct ike_ctx *c,
 				 const struct enc_message *m, uint8_t *spis,
@@ -83,7 +84,8 @@ static unsigned int remove_named(struct ike_sa *sa, const struct ike_ctx *c,
 
 			if (!ch)
 				continue;
-			enc_put_be32(spis + n++ * ESP_SPI_LEN, ch->spi_in);
+			if (!ch->deleting)
+				enc_put_be32(spis + n++ * ESP_SPI_LEN, ch->spi_in);
 			child_remove(sa, c, ch->spi_in);
 		}
 	}
@@ -158,15 +160,21 @@ int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
 	struct enc_buf mb = enc_buf_init(msg, sizeof(msg));
 	int err;
 
-	/* Already gone, e.g. the peer deleted it first: nothing to say. */
-	if (!ike_sa_child_by_in(sa, spi_in))
+	struct ike_child *ch = ike_sa_child_by_in(sa, spi_in);
+
+	/* Already gone (the peer deleted it first) or going: nothing to say. */
+	if (!ch || ch->deleting)
 		return 0;
 	enc_put_be32(spi, spi_in);
 	err = build(sa, false, sa->next_req_id, spi, 1, &mb);
 	if (err)
 		return err;
-	/* Not a packet more on a pair we are closing (1.4.1). */
-	child_remove(sa, c, spi_in);
+	ch->deleting = true;
+	/*
+	 * The pair stays in actun until the answer (info_delete_child_done()):
+	 * the peer sends on it until it has our DELETE (1.4.1), and after a
+	 * rekey actun sends on the newer pair already.
+	 */
 	return ike_sa_send_request(sa, c, INFORMATIONAL, enc_buf_chunk(&mb));
 }
 
@@ -209,12 +217,20 @@ int info_dpd_start(struct ike_sa *sa, const struct ike_ctx *c)
 	return ike_sa_send_request(sa, c, INFORMATIONAL, enc_buf_chunk(&mb));
 }
 
+void info_delete_child_done(struct ike_sa *sa, const struct ike_ctx *c,
+			    uint32_t spi_in)
+{
+	if (ike_sa_child_by_in(sa, spi_in))
+		child_remove(sa, c, spi_in);
+}
+
 /*
  * The peer's Delete payloads in the answer to a Child SA DELETE name its
- * side of the pair we already removed; whatever else they name, we do
- * not act on (a response cannot ask for anything). Error notifies make
- * no difference either: the pair is gone on our side, and a DELETE of
- * the IKE SA ends it whatever the answer (1.4.1).
+ * side of the pair we remove (info_delete_child_done()); whatever else
+ * they name, we do not act on (a response cannot ask for anything).
+ * Error notifies make no difference either: the pair goes on our side
+ * with any answer, and a DELETE of the IKE SA ends it whatever the
+ * answer (1.4.1).
  */
 /*
  * An SA rekeyed away holds no pairs any more (they moved to the new SA,

@@ -144,10 +144,14 @@ int info_respond_error(struct ike_sa *sa, const struct enc_message *m,
 		       uint16_t type, struct chunk data, struct enc_buf *out);
 /*
  * Initiator: DELETE of the pair whose inbound (our) SPI is @spi_in. The
- * pair leaves actun (outbound first) before the request is sent. Return
- * 0 also when there is no such pair (nothing is sent), or -errno.
+ * pair stays in actun until the answer (the peer may send on it until it
+ * has the request), then info_delete_child_done() removes it. Return 0
+ * also when there is no such pair (nothing is sent), or -errno.
  */
 int info_delete_child_start(struct ike_sa *sa, const struct ike_ctx *c,
+			    uint32_t spi_in);
+/* The answer to our DELETE of pair @spi_in came: it leaves actun. */
+void info_delete_child_done(struct ike_sa *sa, const struct ike_ctx *c,
 			    uint32_t spi_in);
 /*
  * Initiator: DELETE of the IKE SA; the SA becomes DELETING. It goes with

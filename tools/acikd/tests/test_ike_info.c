@@ -166,10 +166,13 @@ static void test_delete_child_pairs(void **state)
 	wb_setup(&w, 2);
 	assert_int_equal(info_delete_child_start(w.sa[0], &w.ctx[0],
 						 WB_SPI0(1)), 0);
-	/* Removed before the request is even answered, routes kept. */
-	assert_int_equal(w.e.side[0].n_remove, 1);
-	assert_removal(&w.e.side[0], 0, WB_SPI0(1), WB_SPI1(1), false);
+	/* Kept until the answer: the peer may still send on it (1.4.1). */
+	assert_int_equal(w.e.side[0].n_remove, 0);
 	assert_true(w.sa[0]->out_pending);
+	/* Asked twice while the first is outstanding: nothing more sent. */
+	assert_int_equal(info_delete_child_start(w.sa[0], &w.ctx[0],
+						 WB_SPI0(1)), 0);
+	assert_int_equal(w.e.tail - w.e.head, 1);
 	assert_int_equal(wb_answer(&w, 1, &out), 0);
 	assert_int_equal(w.e.side[1].n_remove, 1);
 	assert_removal(&w.e.side[1], 0, WB_SPI1(1), WB_SPI0(1), false);
@@ -177,14 +180,19 @@ static void test_delete_child_pairs(void **state)
 	assert_int_equal(wb_process(&w, 0, &out, spis, &ret), 1);
 	assert_int_equal(spis[0], WB_SPI1(1));
 	assert_int_equal(ret, 0);
+	info_delete_child_done(w.sa[0], &w.ctx[0], WB_SPI0(1));
+	/* Now it goes, routes kept. */
+	assert_int_equal(w.e.side[0].n_remove, 1);
+	assert_removal(&w.e.side[0], 0, WB_SPI0(1), WB_SPI1(1), false);
 
 	/* The last pair: routes go on both sides. */
 	ike_sa_request_done(w.sa[0]);
 	assert_int_equal(info_delete_child_start(w.sa[0], &w.ctx[0],
 						 WB_SPI0(0)), 0);
-	assert_removal(&w.e.side[0], 1, WB_SPI0(0), WB_SPI1(0), true);
 	assert_int_equal(wb_answer(&w, 1, &out), 0);
 	assert_removal(&w.e.side[1], 1, WB_SPI1(0), WB_SPI0(0), true);
+	info_delete_child_done(w.sa[0], &w.ctx[0], WB_SPI0(0));
+	assert_removal(&w.e.side[0], 1, WB_SPI0(0), WB_SPI1(0), true);
 	assert_int_equal(w.sa[0]->n_children + w.sa[1]->n_children, 0);
 	wb_free(&w);
 }
