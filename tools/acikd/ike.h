@@ -21,6 +21,21 @@
 #include "crypto/transform.h"
 
 /**
+ * enum child_install_part - what of a pair a child_install() call puts in
+ * @CHILD_INSTALL_PAIR: inbound, then outbound, then routes (if first)
+ * @CHILD_INSTALL_IN: inbound and routes only: a rekey's responder holds
+ *	the new outbound SA back until the peer deletes the old pair, as the
+ *	peer may not have its new inbound SA yet (strongSwan does the same)
+ * @CHILD_INSTALL_OUT: the outbound SA held back of a pair installed with
+ *	CHILD_INSTALL_IN (@remote_ts and @first are not read)
+ */
+enum child_install_part {
+	CHILD_INSTALL_PAIR,
+	CHILD_INSTALL_IN,
+	CHILD_INSTALL_OUT,
+};
+
+/**
  * struct child_sa_install - a Child SA pair to put into actun
  * @conn: the connection (its actun_dev and actun_tunnel name the tunnel;
  *	its remote_ts are the routes)
@@ -39,6 +54,7 @@
  * @remote_ts: the narrowed remote traffic selectors: routes to the tunnel
  * @n_remote_ts: entries in @remote_ts
  * @first: the first Child SA of the tunnel: routes are added with it
+ * @part: all of it, or its inbound or outbound half
  *
  * Keys are views owned by the core; the callback copies what it keeps.
  */
@@ -56,6 +72,7 @@ struct child_sa_install {
 	const struct ts_prefix *remote_ts;
 	unsigned int n_remote_ts;
 	bool first;
+	enum child_install_part part;
 };
 
 /**
@@ -81,7 +98,8 @@ struct child_sa_remove {
  * @send: send @msg from @local to @remote; @natt: on port 4500 with the
  *	non-ESP marker (the callback adds it). Returns 0 or -errno.
  * @child_install: install the inbound SA, then the outbound one, then (if
- *	@c->first) the routes; on failure undo what was done. 0 or -errno.
+ *	@c->first) the routes, or the half @c->part names; on failure undo
+ *	what was done. 0 or -errno.
  * @child_remove: delete a pair (outbound first) and, if last, its routes
  * @random: fill @buf with @len random bytes (SPIs, nonces); 0 or -errno
  * @keepalive: send a NAT keepalive from @local (port 4500) to @remote:

@@ -60,6 +60,8 @@ void ike_sa_free(struct ike_sa *sa)
 	chunk_clear(&sa->nego.ni);
 	chunk_free(&sa->nego.collide_nonce);
 	dh_key_free(sa->nego.dh);
+	for (unsigned int i = 0; i < sa->n_children; i++)
+		child_out_free(sa->children[i].held_out);
 	free(sa->children);
 	free(sa);
 }
@@ -490,10 +492,19 @@ int ike_sa_child_add(struct ike_sa *sa, struct ike_child **out)
 	return ike_sa_child_insert(sa, 0, out);
 }
 
+void child_out_free(struct child_out *o)
+{
+	if (!o)
+		return;
+	OPENSSL_cleanse(o, sizeof(*o));
+	free(o);
+}
+
 void ike_sa_child_del(struct ike_sa *sa, struct ike_child *ch)
 {
 	struct ike_child *last = &sa->children[--sa->n_children];
 
+	child_out_free(ch->held_out);
 	if (sa->child_index)
 		spimap_del(sa->child_index, ch->spi_in, sa);
 	if (ch != last)

@@ -87,6 +87,13 @@ struct ike_ctx {
  */
 struct ike_child {
 	uint32_t spi_in, spi_out;
+	/*
+	 * A pair the peer rekeyed (we answered): our SPI of the pair it
+	 * replaces, and its outbound SA held back until that one goes
+	 * (CHILD_INSTALL_OUT, tasks/child.c); NULL once installed.
+	 */
+	uint32_t rekey_of;
+	struct child_out *held_out;
 	struct ts_prefix local_ts[CONFIG_MAX_TS];
 	unsigned int n_local_ts;
 	struct ts_prefix remote_ts[CONFIG_MAX_TS];
@@ -96,6 +103,19 @@ struct ike_child {
 	uint8_t wanted;			/* jobs (1 << kind) that found the
 					 * queue full: ike_sa_requeue() */
 };
+
+/* A pair's outbound SA held back (struct ike_child, tasks/child.c). */
+struct child_out {
+	struct crypto_suite suite;
+	uint8_t encr[64], integ[64];
+	size_t encr_len, integ_len;
+	bool encap;
+	uint16_t sport, dport;
+	uint64_t soft_seconds, hard_seconds;
+};
+
+/* child_out_free() - wipe the keys and free @o (NULL is fine). */
+void child_out_free(struct child_out *o);
 
 /*
  * The Child SA being negotiated by our outstanding IKE_AUTH or

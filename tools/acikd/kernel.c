@@ -537,6 +537,19 @@ static void routes_remove(struct kernel *k, uint32_t ifindex,
 			  const char *tunnel, const struct ts_prefix *ts,
 			  unsigned int n);
 
+/* The outbound SA of a pair whose inbound one is in (CHILD_INSTALL_OUT). */
+static int out_install(struct kernel *k, uint32_t ifindex,
+		       const struct child_sa_install *c)
+{
+	int ret = sa_add(k, ifindex, c, ACTUN_SA_DIR_OUT);
+
+	if (!ret)
+		syslog(LOG_INFO, "tunnel %s: Child SA out 0x%08x installed "
+		       "(the peer deleted the pair it replaces)",
+		       c->conn->actun_tunnel, c->spi_out);
+	return ret;
+}
+
 int kernel_child_install(struct kernel *k, const struct child_sa_install *c)
 {
 	const char *tunnel = c->conn->actun_tunnel;
@@ -547,10 +560,14 @@ int kernel_child_install(struct kernel *k, const struct child_sa_install *c)
 	ret = dev_index(c->conn->actun_dev, &ifindex);
 	if (ret)
 		return ret;
+	if (c->part == CHILD_INSTALL_OUT)
+		return out_install(k, ifindex, c);
 	ret = sa_add(k, ifindex, c, ACTUN_SA_DIR_IN);
 	if (ret)
 		return ret;
-	ret = sa_add(k, ifindex, c, ACTUN_SA_DIR_OUT);
+	/* A rekey's responder: the outbound SA comes later (ike.h). */
+	ret = c->part == CHILD_INSTALL_IN ? 0 :
+	      sa_add(k, ifindex, c, ACTUN_SA_DIR_OUT);
 	if (ret)
 		goto undo_in;
 	routes = routes_find(k, ifindex, tunnel);
@@ -567,8 +584,9 @@ int kernel_child_install(struct kernel *k, const struct child_sa_install *c)
 		goto undo_out;
 	}
 	routes->pairs++;
-	syslog(LOG_INFO, "tunnel %s: Child SA in 0x%08x out 0x%08x installed",
-	       tunnel, c->spi_in, c->spi_out);
+	syslog(LOG_INFO, "tunnel %s: Child SA in 0x%08x out 0x%08x installed%s",
+	       tunnel, c->spi_in, c->spi_out, c->part == CHILD_INSTALL_IN ?
+	       " (outbound held until the peer deletes the old pair)" : "");
 	return 0;
 undo_out:
 	sa_del(k, ifindex, tunnel, c->spi_out, ACTUN_SA_DIR_OUT);

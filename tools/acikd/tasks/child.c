@@ -4,6 +4,7 @@
  * CREATE_CHILD_SA (child.h).
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "child.h"
@@ -141,10 +142,38 @@ static int soft_seconds(const struct ike_ctx *c, uint32_t rekey,
 	return err;
 }
 
-/* ops->child_install with our directions of @k's keys. */
+/* Keep what installing @in's outbound SA later takes (CHILD_INSTALL_OUT). */
+static struct child_out *hold_out(const struct child_sa_install *in)
+{
+	struct child_out *o = calloc(1, sizeof(*o));
+
+	if (!o || in->encr_out.len > sizeof(o->encr) ||
+	    in->integ_out.len > sizeof(o->integ)) {
+		free(o);
+		return NULL;
+	}
+	o->suite = in->suite;
+	memcpy(o->encr, in->encr_out.ptr, in->encr_out.len);
+	o->encr_len = in->encr_out.len;
+	if (in->integ_out.len)
+		memcpy(o->integ, in->integ_out.ptr, in->integ_out.len);
+	o->integ_len = in->integ_out.len;
+	o->encap = in->encap;
+	o->sport = in->sport;
+	o->dport = in->dport;
+	o->soft_seconds = in->soft_seconds;
+	o->hard_seconds = in->hard_seconds;
+	return o;
+}
+
+/*
+ * ops->child_install with our directions of @k's keys; with @held, only
+ * the inbound half, the outbound one kept in *@held.
+ */
 static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
 		     const struct child_nego *n, uint32_t spi_in, bool initiator,
-		     const struct crypto_suite *s, const struct child_sa_keys *k)
+		     const struct crypto_suite *s, const struct child_sa_keys *k,
+		     struct child_out **held)
 {
 	uint32_t rekey = sa->conn->rekey_seconds ?: DEFAULT_REKEY_SECONDS;
 	int err;
@@ -173,7 +202,42 @@ static int hand_over(struct ike_sa *sa, const struct ike_ctx *c,
 	if (!in.encap)
 		in.sport = in.dport = 0;
 	err = soft_seconds(c, rekey, &in.soft_seconds);
-	return err ? err : c->ops->child_install(c->arg, &in);
+	if (err)
+		return err;
+	if (held) {
+		*held = hold_out(&in);
+		if (!*held)
+			return -ENOMEM;
+		in.part = CHILD_INSTALL_IN;
+	}
+	err = c->ops->child_install(c->arg, &in);
+	if (err && held) {
+		child_out_free(*held);
+		*held = NULL;
+	}
+	return err;
+}
+
+/* Install the outbound SA @ch held back; it goes if that fails. */
+static void release_out(struct ike_sa *sa, const struct ike_ctx *c,
+			struct ike_child *ch)
+{
+	struct child_out *o = ch->held_out;
+	struct child_sa_install out = {
+		.conn = sa->conn, .spi_in = ch->spi_in, .spi_out = ch->spi_out,
+		.suite = o->suite,
+		.encr_out = chunk_from(o->encr, o->encr_len),
+		.integ_out = chunk_from(o->integ, o->integ_len),
+		.encap = o->encap, .sport = o->sport, .dport = o->dport,
+		.soft_seconds = o->soft_seconds,
+		.hard_seconds = o->hard_seconds,
+		.part = CHILD_INSTALL_OUT,
+	};
+
+	/* Failed, the pair stays inbound only; kernel.c logged why. */
+	c->ops->child_install(c->arg, &out);
+	child_out_free(o);
+	ch->held_out = NULL;
 }
 
 int child_install(struct ike_sa *sa, const struct ike_ctx *c,
@@ -182,6 +246,7 @@ int child_install(struct ike_sa *sa, const struct ike_ctx *c,
 {
 	struct crypto_suite s = n->ch.suite;
 	struct child_sa_keys keys = { 0 };
+	struct child_out *held = NULL;
 	struct ike_child *rec;
 	int err;
 
@@ -190,7 +255,8 @@ int child_install(struct ike_sa *sa, const struct ike_ctx *c,
 	s.prf = sa->suite.prf;
 	err = keymat_child_sa(&s, sa->keys.sk_d, k->g_ir, k->ni, k->nr, &keys);
 	if (!err)
-		err = hand_over(sa, c, n, spi_in, k->initiator, &s, &keys);
+		err = hand_over(sa, c, n, spi_in, k->initiator, &s, &keys,
+				k->rekey_of && !k->initiator ? &held : NULL);
 	child_sa_keys_clear(&keys);
 	if (err)
 		return err;
@@ -205,9 +271,12 @@ int child_install(struct ike_sa *sa, const struct ike_ctx *c,
 		};
 
 		c->ops->child_remove(c->arg, &r);
+		child_out_free(held);
 		return err;
 	}
 	record(rec, n, spi_in, k->initiator);
+	rec->rekey_of = held ? k->rekey_of : 0;
+	rec->held_out = held;
 	return 0;
 }
 
@@ -218,6 +287,11 @@ int child_remove(struct ike_sa *sa, const struct ike_ctx *c, uint32_t spi_in)
 
 	if (!ch)
 		return -ENOENT;
+	/* The pair that replaces it sends from now on (CHILD_INSTALL_OUT). */
+	for (unsigned int i = 0; i < sa->n_children; i++)
+		if (sa->children[i].held_out &&
+		    sa->children[i].rekey_of == spi_in)
+			release_out(sa, c, &sa->children[i]);
 	r = (struct child_sa_remove){
 		.conn = sa->conn, .spi_in = ch->spi_in, .spi_out = ch->spi_out,
 		/* Routes go with the tunnel's last pair only. */

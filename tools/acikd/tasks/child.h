@@ -65,10 +65,14 @@ int child_answer(const struct child_nego *n, uint32_t spi_in,
  * @g_ir: the exchange's PFS shared secret, empty without PFS
  * @ni: the exchange initiator's nonce
  * @nr: the exchange responder's nonce
+ * @rekey_of: as responder of a rekey, our SPI of the pair it replaces:
+ *	the new outbound SA is held back until that pair goes
+ *	(child_remove()); 0 otherwise
  */
 struct child_keying {
 	bool initiator;
 	struct chunk g_ir, ni, nr;
+	uint32_t rekey_of;
 };
 
 /*

@@ -418,6 +418,7 @@ static int respond_child(struct ike_sa *sa, const struct ike_ctx *c,
 	k.nr = r->nr;
 	/* child_install() may move the records: keep the SPI only. */
 	old_out = r->old ? r->old->spi_out : 0;
+	k.rekey_of = r->old ? r->old->spi_in : 0;
 	err = child_install(sa, c, &r->n, spi_in, &k);
 	if (err)
 		return refuse(r, err == -ENOSPC ? NOTIFY_NO_ADDITIONAL_SAS :

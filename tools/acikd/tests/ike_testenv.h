@@ -46,6 +46,10 @@ struct te_install {
 	struct ts_prefix ts[CONFIG_MAX_TS];
 	unsigned int n_ts;
 	bool first;
+	enum child_install_part part;
+	/* A held outbound SA installed (CHILD_INSTALL_OUT), and when. */
+	bool out_released;
+	unsigned int removes_at_release;
 };
 
 struct te_env;
@@ -135,6 +139,22 @@ static inline int te_install(void *ctx, const struct child_sa_install *c)
 	struct te_side *s = ctx;
 	struct te_install *r;
 
+	if (c->part == CHILD_INSTALL_OUT) {
+		/* the held half of a recorded pair, with the same key */
+		for (unsigned int i = 0; i < s->n_inst; i++) {
+			r = &s->inst[i];
+			if (r->spi_in != c->spi_in || r->spi_out != c->spi_out)
+				continue;
+			assert_int_equal(r->part, CHILD_INSTALL_IN);
+			assert_false(r->out_released);
+			assert_memory_equal(r->encr_out, c->encr_out.ptr,
+					    c->encr_out.len);
+			r->out_released = true;
+			r->removes_at_release = s->n_remove;
+			return 0;
+		}
+		fail_msg("outbound SA 0x%08x of no recorded pair", c->spi_out);
+	}
 	assert_true(s->n_inst < TE_MAX_INST);
 	r = &s->inst[s->n_inst++];
 	memset(r, 0, sizeof(*r));
@@ -152,6 +172,7 @@ static inline int te_install(void *ctx, const struct child_sa_install *c)
 	memcpy(r->ts, c->remote_ts, c->n_remote_ts * sizeof(*r->ts));
 	r->n_ts = c->n_remote_ts;
 	r->first = c->first;
+	r->part = c->part;
 	return 0;
 }
 

@@ -161,6 +161,15 @@ static void test_rekey_soft_expiry(void **state)
 	assert_log(e, 3, 1, INFORMATIONAL, true);
 	assert_old_deleted(e, 0, 1);
 	assert_established(e, 1);
+	/*
+	 * The initiator sends on the new pair at once; the responder only
+	 * once the initiator's DELETE of the old pair says it has the new
+	 * one, just before the old pair goes.
+	 */
+	assert_int_equal(e->side[0].inst[1].part, CHILD_INSTALL_PAIR);
+	assert_int_equal(e->side[1].inst[1].part, CHILD_INSTALL_IN);
+	assert_true(e->side[1].inst[1].out_released);
+	assert_int_equal(e->side[1].inst[1].removes_at_release, 0);
 	/* A repeated expiry of the replaced pair starts nothing. */
 	e->n_log = 0;
 	expire(e, 0, e->side[0].inst[0].spi_in, false);
