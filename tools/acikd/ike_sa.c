@@ -230,8 +230,7 @@ static uint64_t retx_until(const struct ike_sa *sa, uint64_t now)
 	return from + 1000ULL * cn->dpd_timeout_seconds;
 }
 
-/* Something went to the peer: the NAT's mapping is fresh again. */
-static void sent_to_peer(struct ike_sa *sa, const struct ike_ctx *c)
+void ike_sa_keepalive_arm(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	unsigned int every = c->cfg->keepalive_seconds;
 
@@ -243,7 +242,7 @@ int ike_sa_send_keepalive(struct ike_sa *sa, const struct ike_ctx *c)
 {
 	if (!sa->keepalive_at_ms || c->now_ms < sa->keepalive_at_ms)
 		return 0;
-	sent_to_peer(sa, c);
+	ike_sa_keepalive_arm(sa, c);
 	/* none scheduled any more: a reload turned keepalives off */
 	if (!sa->keepalive_at_ms || sa->state != IKE_SA_STATE_ESTABLISHED ||
 	    !sa->natt || !c->ops->keepalive)
@@ -267,7 +266,7 @@ int ike_sa_send_request(struct ike_sa *sa, const struct ike_ctx *c,
 	sa->retx_at = c->now_ms + IKE_RETX_FIRST_MS;
 	sa->retx_until_ms = retx_until(sa, c->now_ms);
 	frag_send(c, &sa->local, &sa->remote, sa->natt, sa->out_req);
-	sent_to_peer(sa, c);
+	ike_sa_keepalive_arm(sa, c);
 	return 0;
 }
 
@@ -285,7 +284,7 @@ int ike_sa_send_response(struct ike_sa *sa, const struct ike_ctx *c,
 		return err;
 	sa->have_last_resp = true;
 	frag_send(c, local, remote, natt, sa->last_resp);
-	sent_to_peer(sa, c);
+	ike_sa_keepalive_arm(sa, c);
 	return 0;
 }
 
@@ -309,7 +308,7 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c)
 		sa->retx_at = sa->retx_until_ms;
 	/* Every fragment again: the peer may have lost any of them. */
 	frag_send(c, &sa->local, &sa->remote, sa->natt, sa->out_req);
-	sent_to_peer(sa, c);
+	ike_sa_keepalive_arm(sa, c);
 	return 0;
 }
 

@@ -427,6 +427,12 @@ int ike_sa_retransmit(struct ike_sa *sa, const struct ike_ctx *c);
  * Return: 0 or the send's -errno (nothing to undo: the next one retries).
  */
 int ike_sa_send_keepalive(struct ike_sa *sa, const struct ike_ctx *c);
+/*
+ * ike_sa_keepalive_arm() - the next NAT keepalive is due a keepalive
+ * interval from now (something went to the peer, or the interval changed);
+ * none unless we are behind a NAT and keepalives are on.
+ */
+void ike_sa_keepalive_arm(struct ike_sa *sa, const struct ike_ctx *c);
 /* ike_log() - a line for the operator through the env's log op, if any. */
 void ike_log(const struct ike_ctx *c, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -81,15 +81,11 @@ static bool conn_kept(const struct acikd_config *cfg, const struct conn *c)
 }
 
 /* A new keepalive interval applies from the reload on. */
-static void rearm_keepalive(struct ike_manager *m, struct ike_sa *sa,
-			    const struct acikd_config *cfg)
+static void rearm_keepalive(struct ike_manager *m, struct ike_sa *sa)
 {
-	unsigned int every = cfg->keepalive_seconds;
-
 	if (!sa->nat_local)
 		return;
-	sa->keepalive_at_ms = every ?
-			      manager_ctx(m)->now_ms + 1000ULL * every : 0;
+	ike_sa_keepalive_arm(sa, manager_ctx(m));
 	manager_update(m, sa);
 }
 
@@ -105,7 +101,7 @@ static void reload_one(void *arg, struct ike_sa *sa)
 	struct reload_walk *w = arg;
 
 	if (!sa->conn || conn_kept(w->cfg, sa->conn)) {
-		rearm_keepalive(w->m, sa, w->cfg);
+		rearm_keepalive(w->m, sa);
 		return;
 	}
 	sa->no_restart = true;
