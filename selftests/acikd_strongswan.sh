@@ -190,11 +190,10 @@ EOC
 	echo "secrets {"
 	for c in "${CASES[@]}"; do
 		read -r name addr public lan _ _ id _ <<<"${c//$'\n'/ }"
-		printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' "$name" "$id" "$PSK"
+		ss_secret "$name" "$id" "$PSK"
 	done
-	printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' \
-		wrongpsk keyid:acct9_bad "not the pass phrase" \
-		unknownid nobody.acct9.ipsec.example.com "$PSK"
+	ss_secret wrongpsk keyid:acct9_bad "not the pass phrase"
+	ss_secret unknownid nobody.acct9.ipsec.example.com "$PSK"
 	echo "}"
 } >"$T/swanctl.conf"
 # an unanswered request fails within seconds, not minutes (retransmits)

@@ -141,8 +141,7 @@ EOC
 	echo "secrets {"
 	for c in "${CASES[@]}"; do
 		read -r name _ <<<"$c"
-		printf '    ike-%s {\n        id = %s.example.com\n        secret = "%s"\n    }\n' \
-			"$name" "$name" "$PSK"
+		ss_secret "$name" "$name.example.com" "$PSK"
 	done
 	echo "}"
 } >"$T/swanctl.conf"

@@ -15,6 +15,8 @@
 #   ss_stop [SIGNAL]     stop charon (also from an EXIT trap); -KILL makes a
 #                        customer that vanishes without a DELETE
 #   ss_mark, ss_log      ss_log prints charon's log from the last ss_mark on
+#   ss_secret NAME ID PSK
+#                        print one entry of swanctl.conf's secrets section
 #
 # charon logs to DIR/charon.log (ike and cfg at level 2, the rest at 1):
 # enough to see proposals, fragments, DPD and deletes when a test fails.
@@ -99,3 +101,8 @@ ss_stop() {
 
 ss_mark() { SS_MARK=$(($(wc -l <"$SS_DIR/charon.log") + 1)); }
 ss_log() { tail -n +"${SS_MARK:-1}" "$SS_DIR/charon.log"; }
+
+ss_secret() {
+	printf '    ike-%s {\n        id = %s\n        secret = "%s"\n    }\n' \
+		"$1" "$2" "$3"
+}
