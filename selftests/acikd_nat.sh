@@ -69,15 +69,7 @@ EON
 for t in nf_conntrack_udp_timeout nf_conntrack_udp_timeout_stream; do
 	ip netns exec nat sysctl -qw net.netfilter.$t=5
 done
-for n in edge cust; do
-	ip -n $n link add ac0 type actun && ip -n $n link set ac0 up
-done
-ip -n edge addr add 10.1.0.1/24 dev lo
-ip -n cust addr add 10.2.0.1/24 dev lo
-ip -n edge route add 10.2.0.0/24 dev ac0
-ip -n cust route add 10.1.0.0/24 dev ac0
-run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.254
-run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 198.51.100.2 remote 192.0.2.1
+ak_tunnels 192.0.2.254 198.51.100.2
 
 ak_conf c1 192.0.2.1 192.0.2.254 10.1.0.0/24 10.2.0.0/24 "rekey_time = 1h" \
 	"local { id = edge.example }" "remote { id = cpe.example }" \

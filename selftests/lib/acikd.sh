@@ -6,6 +6,12 @@
 #                        actun device ac0 in each with the ipsec tunnels
 #                        c1 (edge) and e1 (cust), and each LAN routed into
 #                        ac0 on the other end
+#   ak_tunnels EDGE_PEER CUST_ADDR
+#                        in namespaces edge (192.0.2.1) and cust that reach
+#                        each other already: ak_two_ends' actun devices,
+#                        LANs, routes and tunnels, the edge's tunnel to
+#                        EDGE_PEER (the customer as the edge sees it), the
+#                        customer's from CUST_ADDR
 #   ak_conf NAME LOCAL REMOTE LOCAL_TS REMOTE_TS [SETTING...]
 #                        print a configuration with one connection NAME on
 #                        actun tunnel NAME of ac0, a PSK, AES-GCM-256 with
@@ -16,12 +22,16 @@
 #                        "acikd.KEY = VALUE" for the acikd section
 
 ak_two_ends() {
-	local n
 	ns_add edge
 	ns_add cust
 	ip link add ve netns edge type veth peer name vc netns cust
 	ip -n edge addr add 192.0.2.1/24 dev ve && ip -n edge link set ve up
 	ip -n cust addr add 192.0.2.2/24 dev vc && ip -n cust link set vc up
+	ak_tunnels 192.0.2.2 192.0.2.2
+}
+
+ak_tunnels() {
+	local n
 	for n in edge cust; do
 		ip -n $n link add ac0 type actun && ip -n $n link set ac0 up
 	done
@@ -29,8 +39,8 @@ ak_two_ends() {
 	ip -n cust addr add 10.2.0.1/24 dev lo
 	ip -n edge route add 10.2.0.0/24 dev ac0
 	ip -n cust route add 10.1.0.0/24 dev ac0
-	run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote 192.0.2.2
-	run acctl -n cust tunnel add e1 dev ac0 mode ipsec local 192.0.2.2 remote 192.0.2.1
+	run acctl -n edge tunnel add c1 dev ac0 mode ipsec local 192.0.2.1 remote "$1"
+	run acctl -n cust tunnel add e1 dev ac0 mode ipsec local "$2" remote 192.0.2.1
 }
 
 ak_conf() {
