@@ -152,6 +152,14 @@ struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 				    const struct ike_env_ops *ops, void *ctx);
 void ike_manager_free(struct ike_manager *m);
 /*
+ * ike_manager_set_shard() - this manager is worker @shard of @shards
+ * (workers.h): the SPIs it draws, IKE and Child, are all congruent to
+ * @shard modulo @shards (their first 32 bits for IKE SPIs), which is how
+ * the kernel's steering finds it. Set before the first SA.
+ */
+void ike_manager_set_shard(struct ike_manager *m, uint32_t shard,
+			   uint32_t shards);
+/*
  * ike_manager_set_config() - a new configuration (a reload). SAs hold
  * references to their connections, so the old configuration may be freed
  * afterwards; SAs of a connection @cfg no longer has are deleted (a DELETE

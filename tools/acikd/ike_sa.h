@@ -77,7 +77,30 @@ struct ike_ctx {
 	void *arg;
 	uint64_t now_ms;
 	struct dh_cache *dh_cache;	/* the responder's reused key pairs */
+	/*
+	 * With several workers (workers.h) the kernel steers an IKE message
+	 * to the worker whose number is the first 32 bits of our SPI modulo
+	 * @shards, so every SPI this worker draws (IKE and Child) is
+	 * congruent to @shard; @shards 0 or 1: no constraint.
+	 */
+	uint32_t shard, shards;
 };
+
+/*
+ * ike_shard_fit() - @v moved to the nearest value congruent to @shard
+ * modulo @shards (@v itself when @shards < 2); stays a uniform draw when
+ * @v is one, up to the last partial block.
+ */
+static inline uint32_t ike_shard_fit(uint32_t v, uint32_t shard,
+				     uint32_t shards)
+{
+	uint64_t r;
+
+	if (shards < 2)
+		return v;
+	r = (uint64_t)v - v % shards + shard;
+	return (uint32_t)(r > UINT32_MAX ? r - shards : r);
+}
 
 /*
  * A Child SA pair installed in actun, kept to remove and rekey it: its

@@ -90,6 +90,9 @@ int ike_sa_new_spi(struct ike_sa_table *t, const struct ike_ctx *c,
 
 		if (err)
 			return err;
+		*spi = (uint64_t)ike_shard_fit((uint32_t)(*spi >> 32), c->shard,
+					       c->shards) << 32 |
+		       (uint32_t)*spi;
 		if (*spi && !find_spi(t, *spi))
 			return 0;
 	}

@@ -51,6 +51,13 @@ struct ike_manager *ike_manager_new(const struct acikd_config *cfg,
 	return m;
 }
 
+void ike_manager_set_shard(struct ike_manager *m, uint32_t shard,
+			   uint32_t shards)
+{
+	m->ctx.shard = shard;
+	m->ctx.shards = shards;
+}
+
 static void free_one(void *arg, struct ike_sa *sa)
 {
 	ike_sa_table_remove(arg, sa);

@@ -16,6 +16,7 @@
 #include "actun.h"
 #include "config.h"
 #include "socket.h"
+#include "steer.h"
 
 static const uint8_t non_esp_marker[NON_ESP_MARKER_LEN];
 
@@ -42,7 +43,7 @@ static const char *addr_text(struct in_addr a, char *buf, size_t len)
 
 /* ---- one socket ------------------------------------------------------- */
 
-static int socket_options(int fd)
+static int socket_options(int fd, unsigned int workers)
 {
 	int one = 1;
 
@@ -51,11 +52,17 @@ static int socket_options(int fd)
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)))
 		return -errno;
-	return 0;
+	return workers > 1 ? steer_reuseport(fd) : 0;
 }
 
 int socket_open(struct ike_socket *s, struct in_addr addr, uint16_t port,
 		bool natt)
+{
+	return socket_open_shared(s, addr, port, natt, 1);
+}
+
+int socket_open_shared(struct ike_socket *s, struct in_addr addr,
+		       uint16_t port, bool natt, unsigned int workers)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = addr,
 				   .sin_port = htons(port) };
@@ -69,9 +76,11 @@ int socket_open(struct ike_socket *s, struct in_addr addr, uint16_t port,
 		    IPPROTO_UDP);
 	if (fd < 0)
 		return -errno;
-	ret = socket_options(fd);
+	ret = socket_options(fd, workers);
 	if (!ret && bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
 		ret = -errno;
+	if (!ret && workers > 1)
+		ret = steer_attach(fd, workers, natt);
 	if (!ret && getsockname(fd, (struct sockaddr *)&s->bound, &len))
 		ret = -errno;
 	if (ret) {
@@ -254,7 +263,7 @@ static int want(struct socket_set *set, struct in_addr addr, uint16_t port,
 	s = malloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	ret = socket_open(s, addr, port, natt);
+	ret = socket_open_shared(s, addr, port, natt, set->workers);
 	if (ret) {
 		free(s);
 		return ret;
@@ -411,7 +420,8 @@ int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
 		if (set->v[j]->attached &&
 		    !attachment_wanted(cfg, set->v[j]))
 			detach(set->v[j], sock);
-	for (i = 0; sock && i < cfg->n_conns; i++) {
+	/* worker 0's socket is the one the steering gives ESP to */
+	for (i = 0; sock && !set->worker && i < cfg->n_conns; i++) {
 		ret = attach_conn(set, cfg->conns[i], sock);
 		first = first ? first : ret;
 	}

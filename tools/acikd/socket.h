@@ -81,6 +81,14 @@ struct ike_socket {
  */
 int socket_open(struct ike_socket *s, struct in_addr addr, uint16_t port,
 		bool natt);
+/*
+ * socket_open_shared() - the same as one of @workers sockets on the
+ * address and port (SO_REUSEPORT and the steering program of steer.h
+ * when @workers > 1); a worker's place in the group is the order of the
+ * binds, so workers bind one after the other (workers.h).
+ */
+int socket_open_shared(struct ike_socket *s, struct in_addr addr,
+		       uint16_t port, bool natt, unsigned int workers);
 void socket_close(struct ike_socket *s);
 
 /* The receive callback: an IKE message (marker stripped) from @remote to
@@ -116,11 +124,15 @@ int socket_send_keepalive(const struct ike_socket *s,
  * @v: the sockets (each allocated: their loop_fd addresses are stable)
  * @n: entries in @v
  * @buf: the receive buffer, SOCKET_BUF_SIZE bytes
+ * @worker: this process's number among @workers (workers.h); only worker
+ *	0 hands its 4500 sockets to actun, and the steering sends it all ESP
+ * @workers: how many share each address and port; 0 or 1: none
  */
 struct socket_set {
 	struct ike_socket **v;
 	size_t n;
 	uint8_t *buf;
+	unsigned int worker, workers;
 };
 
 int socket_set_init(struct socket_set *set);

@@ -30,6 +30,8 @@ int child_spi(const struct ike_ctx *c, uint32_t *spi)
 
 		if (err)
 			return err;
+		/* unique across workers too: they share actun's tunnels */
+		*spi = ike_shard_fit(*spi, c->shard, c->shards);
 	} while (*spi < CHILD_SPI_MIN);
 	return 0;
 }

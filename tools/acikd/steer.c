@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * steer.c - the classic BPF program that picks a worker's socket (see
+ * steer.h).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "steer.h"
+
+/* Offsets in the IKE header (RFC 7296 3.1). */
+#define IKE_HDR_LEN		28
+#define IKE_SPI_I		0
+#define IKE_SPI_R		8
+#define IKE_FLAGS		19
+#define IKE_FLAG_INITIATOR	0x08
+/* The IPv4 source address, through the network header. */
+#define IPV4_SADDR		((uint32_t)(SKF_NET_OFF + 12))
+
+#define LD_LEN		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0)
+#define LD_W(k)		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (k))
+#define LD_B(k)		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, (k))
+#define MOD(k)		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, (k))
+#define RET_A		BPF_STMT(BPF_RET | BPF_A, 0)
+#define RET(k)		BPF_STMT(BPF_RET | BPF_K, (k))
+
+/*
+ * The IKE part, @m bytes into the payload. Jumps are relative and only
+ * forward: SPII is 8, MOD 9, ADDR 11 and RET0 14 instructions in.
+ */
+#define BODY_LEN	15
+#define BODY_RET0	14
+
+static size_t body(struct sock_filter *p, uint32_t m, uint32_t workers)
+{
+	const struct sock_filter b[BODY_LEN] = {
+		LD_B(m + IKE_FLAGS),
+		/* not from the original initiator: our SPI is SPIi */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, IKE_FLAG_INITIATOR, 0, 6),
+		LD_W(m + IKE_SPI_R),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 5),
+		LD_W(m + IKE_SPI_R + 4),
+		/* SPIr zero: an IKE_SA_INIT request, steered by address */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 5, 0),
+		LD_W(m + IKE_SPI_R),
+		BPF_JUMP(BPF_JMP | BPF_JA, 1, 0, 0),
+		LD_W(m + IKE_SPI_I),			/* SPII */
+		MOD(workers),				/* MOD */
+		RET_A,
+		LD_W(IPV4_SADDR),			/* ADDR */
+		MOD(workers),
+		RET_A,
+		RET(0),					/* RET0 */
+	};
+
+	memcpy(p, b, sizeof(b));
+	return BODY_LEN;
+}
+
+size_t steer_program(struct sock_filter *prog, unsigned int workers,
+		     bool natt)
+{
+	size_t n = 0, ret0;
+
+	if (!natt) {
+		ret0 = 2 + BODY_RET0;
+		prog[n++] = (struct sock_filter)LD_LEN;
+		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+			IKE_HDR_LEN, 0, (uint8_t)(ret0 - 2));
+		return n + body(prog + n, 0, workers);
+	}
+	/* ESP in UDP (no zero marker) and keepalives: worker 0, actun's */
+	ret0 = 4 + BODY_RET0;
+	prog[n++] = (struct sock_filter)LD_LEN;
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+		4 + IKE_HDR_LEN, 0, (uint8_t)(ret0 - 2));
+	prog[n++] = (struct sock_filter)LD_W(0);
+	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0,
+		0, (uint8_t)(ret0 - 4));
+	return n + body(prog + n, 4, workers);
+}
+
+int steer_reuseport(int fd)
+{
+	int one = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ?
+	       -errno : 0;
+}
+
+int steer_attach(int fd, unsigned int workers, bool natt)
+{
+	struct sock_filter prog[STEER_PROG_MAX];
+	struct sock_fprog fprog = { .filter = prog };
+
+	fprog.len = (unsigned short)steer_program(prog, workers, natt);
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &fprog,
+		       sizeof(fprog)))
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * steer.h - which worker's socket a datagram to port 500 or 4500 goes to.
+ *
+ * With several workers (workers.h) each binds its own socket to the same
+ * address and port with SO_REUSEPORT; the kernel picks one of the group
+ * per datagram, by the index a classic BPF program returns (the sockets in
+ * the order they were bound: worker 0 first). The program reads the IKE
+ * header (after the non-ESP marker on port 4500):
+ *
+ *  - a message that carries our SPI goes to the worker that drew it:
+ *    our SPI is the responder's when the Initiator flag is set, the
+ *    initiator's when it is not, and its first 32 bits modulo the number
+ *    of workers is the worker (ike_shard_fit());
+ *  - an IKE_SA_INIT request (responder SPI zero) goes to the peer's IPv4
+ *    source address modulo the number of workers: its retransmissions,
+ *    its COOKIE retry and a later IKE SA of the same peer (INITIAL_CONTACT)
+ *    all reach the same worker;
+ *  - on port 4500, ESP in UDP (no marker) and NAT keepalives go to
+ *    worker 0, whose socket actun holds and decapsulates on;
+ *  - anything too short to tell goes to worker 0.
+ */
+#ifndef ACIKD_STEER_H
+#define ACIKD_STEER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/filter.h>
+
+/* The longest program steer_program() writes. */
+#define STEER_PROG_MAX	24
+
+/*
+ * steer_program() - the steering program for @workers (2 or more)
+ * workers, for a port 4500 socket if @natt; written to @prog (room for
+ * STEER_PROG_MAX instructions). Return: its length.
+ */
+size_t steer_program(struct sock_filter *prog, unsigned int workers,
+		     bool natt);
+
+/* SO_REUSEPORT on a worker's socket @fd, before bind(); 0 or -errno. */
+int steer_reuseport(int fd);
+/*
+ * steer_attach() - the steering program on @fd, after bind() (it is the
+ * group's: attaching it again from each worker is harmless); 0 or -errno.
+ */
+int steer_attach(int fd, unsigned int workers, bool natt);
+
+#endif /* ACIKD_STEER_H */
