@@ -266,6 +266,7 @@ static const struct key acikd_keys[] = {
 	  0, false },
 	{ "dh-reuse", cv_uint, CFG(dh_reuse_seconds), 0, 1, 0, false },
 	{ "keepalive", cv_uint, CFG(keepalive_seconds), 0, 1, 0, false },
+	{ "workers", cv_uint, CFG(workers), 0, 1, 0, false },
 };
 
 static const struct key conn_keys[] = {
@@ -618,6 +619,7 @@ int config_load(const char *path, struct acikd_config **out, char *err,
 			 CONFIG_DEFAULT_CTL);
 		p->cfg->half_open_cookie_threshold = 100;
 		p->cfg->keepalive_seconds = CONFIG_KEEPALIVE_SECONDS;
+		p->cfg->workers = 1;
 		ret = parse_block(p, &top, p->cfg, 0);
 	}
 	if (!ret && p->cfg->dh_reuse_seconds > DH_REUSE_MAX_SECONDS)
@@ -628,6 +630,10 @@ int config_load(const char *path, struct acikd_config **out, char *err,
 		ret = fail(p, 0, "keepalive (%u s) is over %u s: NAT mappings "
 			   "of UDP time out sooner", p->cfg->keepalive_seconds,
 			   CONFIG_KEEPALIVE_MAX);
+	if (!ret && (p->cfg->workers < 1 ||
+		     p->cfg->workers > CONFIG_WORKERS_MAX))
+		ret = fail(p, 0, "workers (%u) must be 1 to %u",
+			   p->cfg->workers, CONFIG_WORKERS_MAX);
 	if (ret == -ENOMEM)
 		fail(p, p->tok.line, "out of memory");
 	if (ret)

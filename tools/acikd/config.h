@@ -79,6 +79,8 @@ struct ts_prefix {
  */
 #define CONFIG_KEEPALIVE_SECONDS	20
 #define CONFIG_KEEPALIVE_MAX		3600
+/* Worker processes: more than a server has cores buys nothing. */
+#define CONFIG_WORKERS_MAX		64
 
 /**
  * struct conn - one connection: a customer router and how to talk to it
@@ -148,6 +150,8 @@ struct conn {
  *	group (RFC 7296 2.12, crypto/dh_cache.h); 0 (default): never
  * @keepalive_seconds: NAT keepalive interval when we are behind a NAT
  *	(RFC 3948 2.3); 0: none
+ * @workers: worker processes, each with its own event loop and share of
+ *	the IKE SAs (workers.h); 1: the process does it all
  */
 struct acikd_config {
 	struct conn **conns;
@@ -156,6 +160,7 @@ struct acikd_config {
 	unsigned int half_open_cookie_threshold;
 	unsigned int dh_reuse_seconds;
 	unsigned int keepalive_seconds;
+	unsigned int workers;
 };
 
 int config_load(const char *path, struct acikd_config **out, char *err,

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -87,6 +88,7 @@ struct show_ctx {
 	FILE *fp;
 	uint64_t now_ms;
 	unsigned int n;
+	int worker;
 };
 
 static void show_times(FILE *fp, const struct ike_sa_info *sa, uint64_t now)
@@ -120,17 +122,22 @@ static int show_one(void *arg, const struct ike_sa_info *sa)
 	fprintf(fp, ",\"integ\":\"%s\",\"prf\":\"%s\",\"dh\":%u",
 		integ_name(sa->suite.integ), prf_name(sa->suite.prf), sa->dh);
 	show_times(fp, sa, ctx->now_ms);
+	if (ctx->worker >= 0)
+		fprintf(fp, ",\"worker\":%d", ctx->worker);
 	fprintf(fp, ",\"children\":%u}", sa->n_child);
 	return 0;
 }
 
-int ctl_show(FILE *fp, const struct ctl_ops *ops, void *arg, uint64_t now_ms)
+int ctl_show(FILE *fp, const struct ctl_ops *ops, void *arg, int worker,
+	     uint64_t now_ms)
 {
-	struct show_ctx ctx = { .fp = fp, .now_ms = now_ms };
+	struct show_ctx ctx = { .fp = fp, .now_ms = now_ms, .worker = worker };
 	int ret;
 
 	fputc('[', fp);
 	ret = ops->list(arg, show_one, &ctx);
+	if (!ret && ops->show_more)
+		ret = ops->show_more(arg, fp, ctx.n > 0);
 	fputs("]\n", fp);
 	return ret;
 }
@@ -151,7 +158,7 @@ static int answer_show(struct ctl *ctl, char **buf, size_t *len)
 
 	if (!fp)
 		return -errno;
-	ret = ctl_show(fp, ctl->ops, ctl->arg, loop_now_ms());
+	ret = ctl_show(fp, ctl->ops, ctl->arg, ctl->worker, loop_now_ms());
 	if (fclose(fp))
 		return -errno;
 	if (!ret)
@@ -337,6 +344,7 @@ int ctl_open(struct ctl *ctl, struct loop *loop, const char *path,
 
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->lfd = LOOP_FD_INIT;
+	ctl->worker = -1;
 	ctl->loop = loop;
 	ctl->ops = ops;
 	ctl->arg = arg;
@@ -364,4 +372,87 @@ void ctl_close(struct ctl *ctl)
 		loop_fd_close(&ctl->lfd);
 		unlink(ctl->path);
 	}
+}
+
+/* ---- asking another daemon ---------------------------------------------- */
+
+static int ask_connect(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		int ret = -errno;
+
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Read until the peer closes or @deadline_ms (loop_now_ms()) passes. */
+static int ask_read(int fd, uint64_t deadline_ms, FILE *out)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char chunk[4096];
+	uint64_t now;
+	ssize_t n;
+
+	for (;;) {
+		now = loop_now_ms();
+		if (now >= deadline_ms)
+			return -ETIMEDOUT;
+		n = poll(&pfd, 1, (int)(deadline_ms - now));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ETIMEDOUT;
+		n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		if (fwrite(chunk, 1, (size_t)n, out) != (size_t)n)
+			return -ENOMEM;
+	}
+}
+
+int ctl_ask(const char *path, const char *req, int timeout_ms, char **buf,
+	    size_t *len)
+{
+	uint64_t deadline = loop_now_ms() + (uint64_t)timeout_ms;
+	int fd, ret;
+	FILE *out;
+
+	*buf = NULL;
+	*len = 0;
+	fd = ask_connect(path);
+	if (fd < 0)
+		return fd;
+	/* the request is a short line: one send, or the daemon is gone */
+	ret = dprintf(fd, "%s\n", req) < 0 ? -EPIPE : 0;
+	out = ret ? NULL : open_memstream(buf, len);
+	if (!ret && !out)
+		ret = -errno;
+	if (!ret)
+		ret = ask_read(fd, deadline, out);
+	if (out && fclose(out) && !ret)
+		ret = -ENOMEM;
+	close(fd);
+	if (ret) {
+		free(*buf);
+		*buf = NULL;
+		*len = 0;
+	}
+	return ret;
 }

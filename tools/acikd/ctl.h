@@ -16,6 +16,8 @@
  *			 "children":1}
  *			(established_seconds: age; rekey_seconds: until the
  *			rekey; both left out when not known). Never keys.
+ *			With several workers (workers.h) each object also
+ *			has "worker":N, and worker 0's answer holds them all.
  *	reload\n	{"reload":"ok"} or {"error":"why"}
  *
  * Anything else is answered with {"error":"..."}.
@@ -23,6 +25,7 @@
 #ifndef ACIKD_CTL_H
 #define ACIKD_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -46,6 +49,12 @@ struct ctl_ops {
 	int (*list)(void *arg, ctl_list_cb cb, void *cbarg);
 	/* acikd_reload(); @err says why it failed */
 	int (*reload)(void *arg, char *err, size_t errlen);
+	/*
+	 * Optional: write the other workers' IKE SAs to @fp as more JSON
+	 * objects of the array, the first after a comma if @comma; 0 or
+	 * -errno (then the whole answer is an error).
+	 */
+	int (*show_more)(void *arg, FILE *fp, bool comma);
 };
 
 struct ctl_client;
@@ -58,6 +67,8 @@ struct ctl_client;
  * @ops: the daemon's side
  * @arg: @ops' argument
  * @clients: connections waiting for their request line
+ * @worker: the "worker" key of each IKE SA shown; -1 (ctl_open()'s
+ *	default, one process): no key
  */
 struct ctl {
 	struct loop_fd lfd;
@@ -66,6 +77,7 @@ struct ctl {
 	const struct ctl_ops *ops;
 	void *arg;
 	struct ctl_client *clients;
+	int worker;
 };
 
 /* The default path for @netns (NULL: none) into @buf; 0 or -ENAMETOOLONG. */
@@ -80,8 +92,19 @@ int ctl_open(struct ctl *ctl, struct loop *loop, const char *path,
 	     const struct ctl_ops *ops, void *arg);
 void ctl_close(struct ctl *ctl);
 
-/* The answer to "show" (tests, and the daemon's log on SIGUSR1 later). */
-int ctl_show(FILE *fp, const struct ctl_ops *ops, void *arg,
+/* The answer to "show" (tests, and the daemon's log on SIGUSR1 later);
+ * @worker as in struct ctl. */
+int ctl_show(FILE *fp, const struct ctl_ops *ops, void *arg, int worker,
 	     uint64_t now_ms);
+
+/*
+ * ctl_ask() - the client side, for one worker asking another: send
+ * @req (a line without its newline) to the control socket at @path and
+ * read the whole answer, at most @timeout_ms in all, into *@buf (NUL
+ * terminated, *@len bytes before the NUL; the caller frees it). 0 or
+ * -errno (-ETIMEDOUT, -ECONNREFUSED, ...).
+ */
+int ctl_ask(const char *path, const char *req, int timeout_ms, char **buf,
+	    size_t *len);
 
 #endif /* ACIKD_CTL_H */

@@ -20,6 +20,7 @@
 #include "kernel.h"
 #include "loop.h"
 #include "socket.h"
+#include "workers.h"
 
 #define LOOP_MAX_EVENTS	64
 
@@ -250,9 +251,23 @@ static int ctl_reload(void *arg, char *err, size_t errlen)
 	return acikd_reload(arg, err, errlen);
 }
 
+static int ctl_show_more(void *arg, FILE *fp, bool comma)
+{
+	struct acikd *d = arg;
+
+	return workers_show_more(d->ctl_path, d->workers, fp, comma);
+}
+
 static const struct ctl_ops ctl_ops = {
 	.list = ctl_list,
 	.reload = ctl_reload,
+};
+
+/* Worker 0 of several answers for them all. */
+static const struct ctl_ops ctl_ops_first = {
+	.list = ctl_list,
+	.reload = ctl_reload,
+	.show_more = ctl_show_more,
 };
 
 /* ---- setup -------------------------------------------------------- */
@@ -315,7 +330,8 @@ static void initiate_new(struct acikd *d, const struct acikd_config *old)
 
 	for (i = 0; i < d->cfg->n_conns; i++) {
 		c = d->cfg->conns[i];
-		if (!c->initiate || conn_named(old, c->name))
+		if (!c->initiate || conn_named(old, c->name) ||
+		    !workers_own_conn(d->worker, d->workers, c->name))
 			continue;
 		ret = ike_manager_initiate(d->ike, loop_now_ms(), c->name);
 		if (ret)
@@ -344,9 +360,22 @@ static int ctl_path_for(const struct acikd *d, const struct acikd_config *cfg,
 
 static int ctl_start(struct acikd *d)
 {
-	int ret = ctl_path_for(d, d->cfg, d->ctl_path, sizeof(d->ctl_path));
+	const struct ctl_ops *ops = &ctl_ops;
+	char path[sizeof(d->ctl_path)];
+	int ret;
 
-	return ret ? ret : ctl_open(d->ctl, &d->loop, d->ctl_path, &ctl_ops, d);
+	ret = ctl_path_for(d, d->cfg, d->ctl_path, sizeof(d->ctl_path));
+	if (!ret)
+		ret = workers_ctl_path(d->ctl_path, d->worker, path,
+				       sizeof(path));
+	if (ret)
+		return ret;
+	if (d->workers > 1 && !d->worker)
+		ops = &ctl_ops_first;
+	ret = ctl_open(d->ctl, &d->loop, path, ops, d);
+	if (!ret && d->workers > 1)
+		d->ctl->worker = (int)d->worker;
+	return ret;
 }
 
 static int alloc_parts(struct acikd *d)
@@ -366,8 +395,11 @@ static int start(struct acikd *d)
 	int ret;
 
 	ret = alloc_parts(d);
-	if (!ret)
+	if (!ret) {
+		d->socks->worker = d->worker;
+		d->socks->workers = d->workers;
 		ret = loop_init(&d->loop);
+	}
 	if (!ret)
 		ret = signals_open(d);
 	if (!ret)
@@ -388,11 +420,14 @@ static int start(struct acikd *d)
 	socket_set_sync(d->socks, d->cfg, d->kern->req);
 	watch_sockets(d);
 	d->ike = ike_manager_new(d->cfg, &env_ops, d);
-	return d->ike ? 0 : -ENOMEM;
+	if (!d->ike)
+		return -ENOMEM;
+	ike_manager_set_shard(d->ike, d->worker, d->workers);
+	return 0;
 }
 
 int acikd_init(struct acikd *d, const char *config_path, const char *netns,
-	       struct acikd_config *cfg)
+	       struct acikd_config *cfg, unsigned int worker)
 {
 	int ret;
 
@@ -400,6 +435,8 @@ int acikd_init(struct acikd *d, const char *config_path, const char *netns,
 	d->config_path = config_path;
 	d->netns = netns;
 	d->cfg = cfg;
+	d->worker = worker;
+	d->workers = cfg->workers > 1 ? cfg->workers : 1;
 	d->loop.epfd = -1;
 	d->sig = LOOP_FD_INIT;
 	ret = start(d);
@@ -409,8 +446,12 @@ int acikd_init(struct acikd *d, const char *config_path, const char *netns,
 		return ret;
 	}
 	initiate_new(d, NULL);
-	syslog(LOG_INFO, "started: %u connections, control socket %s",
-	       cfg->n_conns, d->ctl_path);
+	if (d->workers > 1)
+		syslog(LOG_INFO, "worker %u of %u started: %u connections, control socket %s",
+		       d->worker, d->workers, cfg->n_conns, d->ctl->path);
+	else
+		syslog(LOG_INFO, "started: %u connections, control socket %s",
+		       cfg->n_conns, d->ctl_path);
 	return 0;
 }
 
@@ -427,6 +468,9 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 		       d->config_path, err[0] ? err : strerror(-ret));
 		return ret;
 	}
+	if (cfg->workers != d->workers && !d->worker)
+		syslog(LOG_NOTICE, "workers stays %u until restart",
+		       d->workers);
 	socket_set_sync(d->socks, cfg, d->kern->req);
 	d->loop.rearm = true;	/* sockets of this batch may be gone */
 	watch_sockets(d);
@@ -444,6 +488,10 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 	    strcmp(path, d->ctl_path))
 		syslog(LOG_NOTICE, "control socket stays %s until restart",
 		       d->ctl_path);
+	/* in order: each binds new addresses after the one before */
+	if (d->workers > 1 && !d->worker)
+		return workers_reload_others(d->ctl_path, d->workers, err,
+					     errlen);
 	return 0;
 }
 

@@ -110,7 +110,11 @@ struct socket_set;
  * @ctl: the control socket
  * @sig: the signalfd
  * @deadline_ms: when the core wants ike_manager_tick() next (0: never)
- * @ctl_path: the control socket's path in force
+ * @ctl_path: the control socket's path in force (worker 0's: the
+ *	others' derive from it, workers.h)
+ * @worker: this process's number among @workers
+ * @workers: the worker processes of the daemon (workers.h), fixed at
+ *	start; 1: this process is the daemon
  */
 struct acikd {
 	const char *config_path;
@@ -124,6 +128,7 @@ struct acikd {
 	struct loop_fd sig;
 	uint64_t deadline_ms;
 	char ctl_path[108];
+	unsigned int worker, workers;
 	struct log_budget {	/* the core's notices (peers can cause them) */
 		uint64_t refilled_ms;
 		unsigned int tokens;
@@ -134,11 +139,12 @@ struct acikd {
 /*
  * acikd_init() - bring the daemon up with @cfg (which it then owns):
  * kernel interface, sockets (and their hand-over to actun), control
- * socket, protocol core, and the connections that initiate. On failure
- * everything done is undone (and @cfg freed); 0 or -errno, logged.
+ * socket, protocol core, and the connections that initiate; as worker
+ * @worker of @cfg->workers (workers.h). On failure everything done is
+ * undone (and @cfg freed); 0 or -errno, logged.
  */
 int acikd_init(struct acikd *d, const char *config_path, const char *netns,
-	       struct acikd_config *cfg);
+	       struct acikd_config *cfg, unsigned int worker);
 /* Run until SIGTERM or SIGINT; 0, or -errno if the loop itself failed. */
 int acikd_run(struct acikd *d);
 /*

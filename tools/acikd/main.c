@@ -19,6 +19,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "loop.h"
+#include "workers.h"
 
 #define ACIKD_VERSION		"0.1.0"
 #define ACIKD_CONFIG_PATH	"/etc/acikd.conf"
@@ -142,8 +143,9 @@ static int daemon_fork(int *report)
 	return setsid() < 0 ? -errno : 0;
 }
 
-/* Tell the waiting parent @status (0: running) and leave the terminal. */
-static void daemon_ready(int report, int status)
+/* Tell the waiting parent @status (0: running) and, if @detach, leave
+ * the terminal. */
+static void daemon_ready(int report, int status, bool detach)
 {
 	char c = (char)status;
 	int fd;
@@ -153,7 +155,7 @@ static void daemon_ready(int report, int status)
 	if (write(report, &c, 1) != 1)
 		syslog(LOG_WARNING, "cannot report to the starting process");
 	close(report);
-	if (status)
+	if (status || !detach)
 		return;
 	acikd_log_open(false);	/* standard error is going away */
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -179,12 +181,64 @@ static int load(const struct options *o, struct acikd_config **cfg)
 	return ret;
 }
 
+/* One daemon, or one worker of several: up, report, run, down. */
+static int run_daemon(const struct options *o, struct acikd_config *cfg,
+		      unsigned int worker, int report)
+{
+	struct acikd d;
+	int ret;
+
+	if (acikd_init(&d, o->config, o->netns, cfg, worker)) {
+		daemon_ready(report, 1, false);
+		return 1;
+	}
+	daemon_ready(report, 0, !o->foreground);
+	ret = acikd_run(&d);
+	acikd_fini(&d);
+	syslog(LOG_INFO, "stopped");
+	closelog();
+	return ret ? 1 : 0;
+}
+
+struct worker_args {
+	const struct options *o;
+	struct acikd_config *cfg;
+};
+
+static int worker_main(unsigned int worker, int ready, void *arg)
+{
+	struct worker_args *a = arg;
+
+	return run_daemon(a->o, a->cfg, worker, ready);
+}
+
+/* workers = N: this process supervises N daemons (workers.h). */
+static int supervise(const struct options *o, struct acikd_config *cfg,
+		     int report)
+{
+	struct worker_args a = { .o = o, .cfg = cfg };
+	struct workers w;
+	int ret;
+
+	ret = workers_start(&w, cfg->workers, worker_main, &a, report);
+	/* each worker has its copy; the supervisor needs none */
+	config_free(cfg);
+	if (ret) {
+		daemon_ready(report, 1, false);
+		return 1;
+	}
+	daemon_ready(report, 0, !o->foreground);
+	ret = workers_supervise(&w);
+	syslog(LOG_INFO, "stopped");
+	closelog();
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct actun_error err;
 	struct acikd_config *cfg;
-	struct acikd d;
 	int ret, report = -1;
 
 	ret = parse_options(argc, argv, &o);
@@ -209,14 +263,7 @@ int main(int argc, char **argv)
 		syslog(LOG_ERR, "cannot daemonize: %s", strerror(errno));
 		return 1;
 	}
-	if (acikd_init(&d, o.config, o.netns, cfg)) {
-		daemon_ready(report, 1);
-		return 1;
-	}
-	daemon_ready(report, 0);
-	ret = acikd_run(&d);
-	acikd_fini(&d);
-	syslog(LOG_INFO, "stopped");
-	closelog();
-	return ret ? 1 : 0;
+	if (cfg->workers > 1)
+		return supervise(&o, cfg, report);
+	return run_daemon(&o, cfg, 0, report);
 }
