@@ -36,8 +36,9 @@ static void ike_usage(FILE *fp)
 "\n"
 "Talks to acikd, the IKEv2 daemon, through its control socket.\n"
 "show    lists the IKE SAs: connection, state, peer, SPIs, transforms, age,\n"
-"        time to the next rekey and number of Child SAs (never keys); with -j\n"
-"        a JSON array of objects. The Child SAs themselves are \"acctl sa show\".\n"
+"        time to the next rekey, the worker process that holds it (acikd with\n"
+"        workers only) and number of Child SAs (never keys); with -j a JSON\n"
+"        array of objects. The Child SAs themselves are \"acctl sa show\".\n"
 "reload  makes acikd read its configuration file again (as SIGHUP does);\n"
 "        if the file is invalid acikd keeps the configuration in force and the\n"
 "        error is printed.\n"
@@ -250,12 +251,13 @@ static const char *or(const char *s)
 /*
  * c1 established remote 198.51.100.1 port 500 spi 0123456789abcdef/...
  *     enc aes-gcm-16-256 integ none prf hmac-sha2-256 dh 20
- *     age 12s rekey 14388s children 1
+ *     age 12s rekey 14388s [worker 1] children 1
  */
 static void print_text_obj(const struct obj *o)
 {
 	const char *age = get(o, "established_seconds");
 	const char *rekey = get(o, "rekey_seconds");
+	const char *worker = get(o, "worker");
 
 	printf("%s %s remote %s port %s spi %s/%s", or(get(o, "conn")),
 	       or(get(o, "state")), or(get(o, "remote")),
@@ -268,6 +270,8 @@ static void print_text_obj(const struct obj *o)
 		printf(" age %ss", age);
 	if (rekey)
 		printf(" rekey %ss", rekey);
+	if (worker)
+		printf(" worker %s", worker);
 	printf(" children %s\n", or(get(o, "children")));
 }
 
