@@ -103,6 +103,17 @@ static inline uint32_t ike_shard_fit(uint32_t v, uint32_t shard,
 }
 
 /*
+ * ike_shard_of_addr() - the worker (of @shards) that the kernel gives a
+ * new peer's IKE_SA_INIT from IPv4 address @addr (network order) to, and
+ * so the one that initiates to it: all IKE SAs with one peer then live
+ * in one worker, where INITIAL_CONTACT and the restarts see them all.
+ */
+static inline uint32_t ike_shard_of_addr(uint32_t addr, uint32_t shards)
+{
+	return shards < 2 ? 0 : ntohl(addr) % shards;
+}
+
+/*
  * A Child SA pair installed in actun, kept to remove and rekey it: its
  * narrowed selectors from our point of view, and whether a newer pair
  * has replaced it (then it only waits for its DELETE, and a soft expiry

@@ -88,13 +88,27 @@ static void restart_queue(struct ike_manager *m, const char *name,
 		tries ? " (an attempt failed)" : "");
 }
 
+/*
+ * With several workers one initiates each connection (workers.h); an SA
+ * the peer started from another address may live in another worker,
+ * whose losing it must not start a second chain of attempts.
+ */
+static bool restart_owned(struct ike_manager *m, const struct conn *c)
+{
+	const struct ike_ctx *ctx = manager_ctx(m);
+
+	return ike_shard_of_addr(c->remote.sin_addr.s_addr, ctx->shards) ==
+	       (ctx->shards < 2 ? 0 : ctx->shard);
+}
+
 void manager_restart_after(struct ike_manager *m, struct ike_sa *sa)
 {
 	struct restart_queue *q = manager_restarts(m);
 
 	if (q->stopped || sa->no_restart || !sa->conn ||
 	    (!sa->initiator && sa->state < IKE_SA_STATE_ESTABLISHED) ||
-	    !sa->conn->initiate || conn_has_sa(m, sa->conn->name, sa))
+	    !sa->conn->initiate || conn_has_sa(m, sa->conn->name, sa) ||
+	    !restart_owned(m, sa->conn))
 		return;
 	/*
 	 * An SA that stayed up a while resets the count; a failed attempt,

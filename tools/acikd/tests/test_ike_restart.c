@@ -100,6 +100,35 @@ static void test_restart_after_peer_delete(void **state)
 }
 
 /*
+ * Two workers: only the one the peer's address is steered to initiates
+ * again (workers.h); the other, holding an SA the peer started, lets it
+ * go, so the two never take turns replacing each other's SA.
+ */
+static void test_restart_by_owner_only(void **state)
+{
+	unsigned int shard, restarted = 0;
+	struct te_env e;
+	uint64_t next;
+
+	(void)state;
+	for (shard = 0; shard < 2; shard++) {
+		up(&e);
+		ike_manager_set_shard(e.side[0].m, shard, 2);
+		e.now = 400000;
+		next = peer_deletes(&e);
+		if (strstr(e.side[0].logs, "conn0: initiating again")) {
+			restarted++;
+			assert_in_range(next, e.now + 2000, e.now + 2500);
+		} else {
+			/* 0: nothing due, ever */
+			assert_true(next == 0 || next > e.now + 3600000);
+		}
+		te_free(&e);
+	}
+	assert_int_equal(restarted, 1);
+}
+
+/*
  * No answer: each attempt gives up after 31.5 s (5 retransmissions) and
  * the next one waits 4, 8, 16 s (+ up to a quarter) longer each time.
  */
@@ -372,6 +401,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restart_after_peer_delete),
 		cmocka_unit_test(test_restart_backoff),
+		cmocka_unit_test(test_restart_by_owner_only),
 		cmocka_unit_test(test_no_restart_own_delete),
 		cmocka_unit_test(test_no_restart_after_reload),
 		cmocka_unit_test(test_no_restart_removed),
