@@ -657,10 +657,15 @@ int kernel_child_remove(struct kernel *k, const struct child_sa_remove *c)
 	if (p) {
 		struct kernel_routes *r = routes_find(k, ifindex, p->tunnel);
 
-		/* the tunnel's last pair, whichever IKE SA it came from */
-		if (r && r->pairs && !--r->pairs)
-			routes_remove(k, ifindex, tunnel, c->remote_ts,
-				      c->n_remote_ts);
+		/* the tunnel's last pair, whichever IKE SA it came from;
+		 * another worker (workers.h) may have pairs there too */
+		if (r && r->pairs && !--r->pairs) {
+			if (tunnel_has_sas(k, ifindex, tunnel))
+				routes_forget(k, r);
+			else
+				routes_remove(k, ifindex, tunnel,
+					      c->remote_ts, c->n_remote_ts);
+		}
 		pair_forget(k, p);
 	} else if (c->last && !routes_pairs(k, ifindex, tunnel) &&
 		   !tunnel_has_sas(k, ifindex, tunnel)) {
