@@ -269,6 +269,7 @@ static int want(struct socket_set *set, struct in_addr addr, uint16_t port,
 		return ret;
 	}
 	s->used = true;
+	s->unchecked = set->workers > 1;
 	set->v[set->n++] = s;
 	return 0;
 }
@@ -401,6 +402,30 @@ static void close_unused(struct socket_set *set, struct actun_sock *sock)
 	set->n = j;
 }
 
+/* How long a probe of a new socket's place may take (TCG is slow). */
+#define PROBE_TIMEOUT_MS	1000
+
+static int check_place(const struct socket_set *set, struct ike_socket *s)
+{
+	char text[INET_ADDRSTRLEN];
+	int ret;
+
+	if (!s->unchecked)
+		return 0;
+	ret = steer_probe(s->lfd.fd, &s->bound, s->natt, set->worker,
+			  set->workers, PROBE_TIMEOUT_MS);
+	if (ret == -EXDEV)
+		syslog(LOG_ERR, "UDP %s port %u: datagrams for worker %u reach another socket (bound out of turn, or left with actun by an earlier acikd)",
+		       addr_text(s->bound.sin_addr, text, sizeof(text)),
+		       ntohs(s->bound.sin_port), set->worker);
+	else if (ret)
+		syslog(LOG_ERR, "UDP %s port %u: cannot probe the workers' steering: %s",
+		       addr_text(s->bound.sin_addr, text, sizeof(text)),
+		       ntohs(s->bound.sin_port), strerror(-ret));
+	s->unchecked = false;
+	return ret;
+}
+
 int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
 		    struct actun_sock *sock)
 {
@@ -426,6 +451,11 @@ int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
 		first = first ? first : ret;
 	}
 	close_unused(set, sock);
+	/* after the hand-over: it takes a stale socket out of the group */
+	for (j = 0; j < set->n; j++) {
+		ret = check_place(set, set->v[j]);
+		first = first ? first : ret;
+	}
 	return first;
 }
 

@@ -66,6 +66,8 @@ enum socket_verdict socket_classify(bool natt, const uint8_t *buf, size_t len,
  * @natt: port 4500 semantics (marker, keepalives, actun hand-over)
  * @attached: ifindex of the actun device it was handed to, 0 if none
  * @used: still wanted by the configuration (socket_set_sync)
+ * @unchecked: one of several workers' sockets, bound but its place in the
+ *	group not yet probed (steer_probe())
  */
 struct ike_socket {
 	struct loop_fd lfd;
@@ -73,6 +75,7 @@ struct ike_socket {
 	bool natt;
 	uint32_t attached;
 	bool used;
+	bool unchecked;
 };
 
 /*
@@ -144,7 +147,9 @@ int socket_set_init(struct socket_set *set);
  * to each actun device the connections on that address name (@sock: a
  * libactun request socket; NULL skips the hand-over). Sockets no longer
  * needed are detached and closed. New sockets have lfd.epfd -1: the
- * caller adds them to its loop. Returns 0 or the first -errno (the other
+ * caller adds them to its loop. With several workers each new socket's
+ * place in its group is then probed (-EXDEV: a datagram for this worker
+ * went to another socket). Returns 0 or the first -errno (the other
  * sockets are still set up; errors are logged).
  */
 int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,

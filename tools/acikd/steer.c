@@ -4,9 +4,16 @@
  * steer.h).
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "ike_sa.h"
 
 #include "steer.h"
 
@@ -100,4 +107,78 @@ int steer_attach(int fd, unsigned int workers, bool natt)
 		       sizeof(fprog)))
 		return -errno;
 	return 0;
+}
+
+/* The probe: [marker] IKE header, Initiator flag, SPIr the worker's. */
+static size_t probe_build(uint8_t *buf, bool natt, unsigned int worker,
+			  unsigned int workers)
+{
+	size_t m = natt ? 4 : 0;
+	uint32_t hi;
+
+	memset(buf, 0, m + IKE_HDR_LEN);
+	if (RAND_bytes(buf + m, 16) != 1)
+		return 0;
+	hi = ike_shard_fit((uint32_t)buf[m + 8] << 24 | buf[m + 9] << 16 |
+			   buf[m + 10] << 8 | buf[m + 11], worker, workers);
+	buf[m + 8] = (uint8_t)(hi >> 24);
+	buf[m + 9] = (uint8_t)(hi >> 16);
+	buf[m + 10] = (uint8_t)(hi >> 8);
+	buf[m + 11] = (uint8_t)hi;
+	buf[m + 17] = 0x20;
+	buf[m + IKE_FLAGS] = IKE_FLAG_INITIATOR;
+	buf[m + 27] = IKE_HDR_LEN;	/* exchange type 0: no core takes it */
+	return m + IKE_HDR_LEN;
+}
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Read @fd until @probe comes back or @deadline; 0 or -EXDEV. */
+static int probe_wait(int fd, const uint8_t *probe, size_t len,
+		      long long deadline)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	uint8_t buf[64];
+	long long now;
+	ssize_t n;
+
+	while ((now = mono_ms()) < deadline) {
+		if (poll(&pfd, 1, (int)(deadline - now)) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == (ssize_t)len && !memcmp(buf, probe, len))
+			return 0;
+	}
+	return -EXDEV;
+}
+
+int steer_probe(int fd, const struct sockaddr_in *bound, bool natt,
+		unsigned int worker, unsigned int workers, int timeout_ms)
+{
+	struct sockaddr_in to = *bound;
+	uint8_t probe[4 + IKE_HDR_LEN];
+	size_t len = probe_build(probe, natt, worker, workers);
+	int tx, ret = 0;
+
+	if (!len)
+		return -EIO;
+	/* a wildcard socket is reached on loopback like any address */
+	if (to.sin_addr.s_addr == htonl(INADDR_ANY))
+		to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (tx < 0)
+		return -errno;
+	if (sendto(tx, probe, len, 0, (struct sockaddr *)&to, sizeof(to)) !=
+	    (ssize_t)len)
+		ret = -errno;
+	if (!ret)
+		ret = probe_wait(fd, probe, len, mono_ms() + timeout_ms);
+	close(tx);
+	return ret;
 }

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/filter.h>
+#include <netinet/in.h>
 
 /* The longest program steer_program() writes. */
 #define STEER_PROG_MAX	24
@@ -45,5 +46,19 @@ int steer_reuseport(int fd);
  * group's: attaching it again from each worker is harmless); 0 or -errno.
  */
 int steer_attach(int fd, unsigned int workers, bool natt);
+
+/*
+ * steer_probe() - check that the group really gives worker @worker's
+ * datagrams to @fd, its socket bound to @bound: send an IKE header
+ * carrying an SPI of the worker's to @bound and wait up to @timeout_ms
+ * for it on @fd. A group's places are the order of binding and a socket
+ * that leaves moves the last one into its place, so a socket bound out
+ * of turn, or one an earlier acikd left with actun, would silently send
+ * every message to the wrong worker. Other datagrams read meanwhile are
+ * dropped (the socket is new: its peers retransmit). 0, -EXDEV if the
+ * probe did not come back, or another -errno.
+ */
+int steer_probe(int fd, const struct sockaddr_in *bound, bool natt,
+		unsigned int worker, unsigned int workers, int timeout_ms);
 
 #endif /* ACIKD_STEER_H */
