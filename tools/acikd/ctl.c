@@ -186,8 +186,9 @@ static int build_answer(struct ctl *ctl, const char *req, char **buf,
 	fp = open_memstream(buf, len);
 	if (!fp)
 		return -errno;
-	if (!strcmp(req, "reload")) {
-		ret = ctl->ops->reload(ctl->arg, err, sizeof(err));
+	if (!strcmp(req, "reload") || !strcmp(req, "worker-reload")) {
+		ret = ctl->ops->reload(ctl->arg, req[0] == 'w', err,
+				       sizeof(err));
 		if (ret)
 			answer_error(fp, err[0] ? err : strerror(-ret));
 		else
@@ -384,7 +385,9 @@ static int ask_connect(const char *path)
 	if (strlen(path) >= sizeof(sun.sun_path))
 		return -ENAMETOOLONG;
 	strcpy(sun.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* non-blocking: a daemon too busy to accept (backlog full) is an
+	 * -EAGAIN at once, not a wait of unknown length */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {

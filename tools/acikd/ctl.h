@@ -19,6 +19,8 @@
  *			With several workers (workers.h) each object also
  *			has "worker":N, and worker 0's answer holds them all.
  *	reload\n	{"reload":"ok"} or {"error":"why"}
+ *	worker-reload\n	the same, as worker 0 asks workers 1 to N-1 (the
+ *			only way they reload: in order, workers.h)
  *
  * Anything else is answered with {"error":"..."}.
  */
@@ -47,8 +49,9 @@ typedef int (*ctl_list_cb)(void *cbarg, const struct ike_sa_info *sa);
 struct ctl_ops {
 	/* ike_manager_list() */
 	int (*list)(void *arg, ctl_list_cb cb, void *cbarg);
-	/* acikd_reload(); @err says why it failed */
-	int (*reload)(void *arg, char *err, size_t errlen);
+	/* acikd_reload(); @relayed: asked by worker 0 (workers.h), not by
+	 * an operator; @err says why it failed */
+	int (*reload)(void *arg, bool relayed, char *err, size_t errlen);
 	/*
 	 * Optional: write the other workers' IKE SAs to @fp as more JSON
 	 * objects of the array, the first after a comma if @comma; 0 or

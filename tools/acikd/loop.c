@@ -219,6 +219,12 @@ static void on_monitor(struct loop_fd *lfd, uint32_t events)
 	kernel_monitor_read(d->kern);
 }
 
+/* Workers 1 to N-1 reload when worker 0 asks, in order (workers.h). */
+static bool reload_by_relay(const struct acikd *d)
+{
+	return d->workers > 1 && d->worker > 0;
+}
+
 static void on_signal(struct loop_fd *lfd, uint32_t events)
 {
 	struct signalfd_siginfo si;
@@ -227,6 +233,11 @@ static void on_signal(struct loop_fd *lfd, uint32_t events)
 
 	(void)events;
 	while (read(lfd->fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP && reload_by_relay(d)) {
+			syslog(LOG_NOTICE, "SIGHUP ignored: worker %u reloads when worker 0 does",
+			       d->worker);
+			continue;
+		}
 		if (si.ssi_signo == SIGHUP) {
 			if (acikd_reload(d, err, sizeof(err)) == 0)
 				syslog(LOG_INFO, "configuration reloaded");
@@ -246,9 +257,18 @@ static int ctl_list(void *arg, ctl_list_cb cb, void *cbarg)
 	return ike_manager_list(d->ike, cb, cbarg);
 }
 
-static int ctl_reload(void *arg, char *err, size_t errlen)
+static int ctl_reload(void *arg, bool relayed, char *err, size_t errlen)
 {
-	return acikd_reload(arg, err, errlen);
+	struct acikd *d = arg;
+
+	if (relayed != reload_by_relay(d)) {
+		snprintf(err, errlen, relayed ?
+			 "not a worker that reloads on request" :
+			 "worker %u reloads when worker 0 does: ask it, or send SIGHUP to the supervisor",
+			 d->worker);
+		return -EPERM;
+	}
+	return acikd_reload(d, err, errlen);
 }
 
 static int ctl_show_more(void *arg, FILE *fp, bool comma)
@@ -331,7 +351,7 @@ static void initiate_new(struct acikd *d, const struct acikd_config *old)
 	for (i = 0; i < d->cfg->n_conns; i++) {
 		c = d->cfg->conns[i];
 		if (!c->initiate || conn_named(old, c->name) ||
-		    !workers_own_conn(d->worker, d->workers, c->name))
+		    !workers_own_conn(d->worker, d->workers, c))
 			continue;
 		ret = ike_manager_initiate(d->ike, loop_now_ms(), c->name);
 		if (ret)
@@ -378,6 +398,20 @@ static int ctl_start(struct acikd *d)
 	return ret;
 }
 
+/*
+ * Limits that stand for the whole daemon are split between the workers:
+ * each sees only its share of the half-open SAs, so cookies start at the
+ * same total as with one process.
+ */
+static void worker_share(const struct acikd *d, struct acikd_config *cfg)
+{
+	unsigned int t = cfg->half_open_cookie_threshold;
+
+	if (d->workers > 1 && t)
+		cfg->half_open_cookie_threshold = (t + d->workers - 1) /
+						  d->workers;
+}
+
 static int alloc_parts(struct acikd *d)
 {
 	d->socks = calloc(1, sizeof(*d->socks));
@@ -416,8 +450,12 @@ static int start(struct acikd *d)
 	if (ret)
 		return ret;
 	/* a socket that cannot be bound or handed over is logged and the
-	 * rest still work: one bad connection must not stop the others */
-	socket_set_sync(d->socks, d->cfg, d->kern->req);
+	 * rest still work: one bad connection must not stop the others;
+	 * but a worker that misses its place would shift the steering of
+	 * the ones after it (workers.h) */
+	ret = socket_set_sync(d->socks, d->cfg, d->kern->req);
+	if (ret && d->workers > 1)
+		return ret;
 	watch_sockets(d);
 	d->ike = ike_manager_new(d->cfg, &env_ops, d);
 	if (!d->ike)
@@ -437,6 +475,7 @@ int acikd_init(struct acikd *d, const char *config_path, const char *netns,
 	d->cfg = cfg;
 	d->worker = worker;
 	d->workers = cfg->workers > 1 ? cfg->workers : 1;
+	worker_share(d, cfg);
 	d->loop.epfd = -1;
 	d->sig = LOOP_FD_INIT;
 	ret = start(d);
@@ -455,11 +494,31 @@ int acikd_init(struct acikd *d, const char *config_path, const char *netns,
 	return 0;
 }
 
+/*
+ * A worker's reload could not bind a new socket (the workers after it
+ * are then not asked: their places would shift) or found its socket out
+ * of place: then every worker's steering on that address is wrong, and
+ * only a fresh start of them all puts it right (the supervisor does that
+ * when a worker exits).
+ */
+static int reload_socket_failed(struct acikd *d, int ret, char *err,
+				size_t errlen)
+{
+	snprintf(err, errlen, "worker %u: UDP sockets: %s%s", d->worker,
+		 strerror(-ret), ret == -EXDEV ?
+		 " (steering out of order: all workers restart)" : "");
+	if (ret == -EXDEV) {
+		d->failed = true;
+		d->loop.stop = true;
+	}
+	return ret;
+}
+
 int acikd_reload(struct acikd *d, char *err, size_t errlen)
 {
 	struct acikd_config *cfg, *old;
 	char path[sizeof(d->ctl_path)];
-	int ret;
+	int ret, socks;
 
 	err[0] = '\0';
 	ret = config_load(d->config_path, &cfg, err, errlen);
@@ -468,10 +527,11 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 		       d->config_path, err[0] ? err : strerror(-ret));
 		return ret;
 	}
+	worker_share(d, cfg);
 	if (cfg->workers != d->workers && !d->worker)
 		syslog(LOG_NOTICE, "workers stays %u until restart",
 		       d->workers);
-	socket_set_sync(d->socks, cfg, d->kern->req);
+	socks = socket_set_sync(d->socks, cfg, d->kern->req);
 	d->loop.rearm = true;	/* sockets of this batch may be gone */
 	watch_sockets(d);
 	/* SAs of removed connections get their DELETE (ike.h) */
@@ -488,6 +548,8 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 	    strcmp(path, d->ctl_path))
 		syslog(LOG_NOTICE, "control socket stays %s until restart",
 		       d->ctl_path);
+	if (d->workers > 1 && socks)
+		return reload_socket_failed(d, socks, err, errlen);
 	/* in order: each binds new addresses after the one before */
 	if (d->workers > 1 && !d->worker)
 		return workers_reload_others(d->ctl_path, d->workers, err,
@@ -552,7 +614,7 @@ int acikd_run(struct acikd *d)
 		}
 	}
 	shutdown_grace(d);
-	return 0;
+	return d->failed ? -EXDEV : 0;
 }
 
 void acikd_fini(struct acikd *d)

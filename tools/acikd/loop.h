@@ -115,6 +115,8 @@ struct socket_set;
  * @worker: this process's number among @workers
  * @workers: the worker processes of the daemon (workers.h), fixed at
  *	start; 1: this process is the daemon
+ * @failed: stop, and exit with status 1 (a worker whose socket is out of
+ *	its place: the supervisor restarts them all)
  */
 struct acikd {
 	const char *config_path;
@@ -129,6 +131,7 @@ struct acikd {
 	uint64_t deadline_ms;
 	char ctl_path[108];
 	unsigned int worker, workers;
+	bool failed;
 	struct log_budget {	/* the core's notices (peers can cause them) */
 		uint64_t refilled_ms;
 		unsigned int tokens;

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,21 +18,21 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ike_sa.h"
+#include "loop.h"
 #include "workers.h"
 
 /* How long stopping workers may take before they are killed. */
 #define WORKERS_STOP_TIMEOUT_S	10
+/* How long a worker may take to start (bind, hand over, listen). */
+#define WORKERS_START_TIMEOUT_S	30
 
 bool workers_own_conn(unsigned int worker, unsigned int workers,
-		      const char *name)
+		      const struct conn *c)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a: stable across reloads */
-
 	if (workers < 2)
 		return true;
-	while (*name)
-		h = (h ^ (uint8_t)*name++) * 16777619u;
-	return h % workers == worker;
+	return ike_shard_of_addr(c->remote.sin_addr.s_addr, workers) == worker;
 }
 
 int workers_ctl_path(const char *base, unsigned int worker, char *buf,
@@ -43,14 +44,23 @@ int workers_ctl_path(const char *base, unsigned int worker, char *buf,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* Ask worker @k @req; the answer in *@buf (freed by the caller). */
-static int ask(const char *base, unsigned int k, const char *req, char **buf)
+/*
+ * Ask worker @k @req by @deadline (loop_now_ms()); the answer in *@buf
+ * (freed by the caller). One deadline for all the workers asked: worker 0
+ * does nothing else meanwhile.
+ */
+static int ask(const char *base, unsigned int k, const char *req,
+	       uint64_t deadline, char **buf)
 {
+	uint64_t now = loop_now_ms();
 	char path[108];
 	size_t len;
 	int ret = workers_ctl_path(base, k, path, sizeof(path));
 
-	return ret ? ret : ctl_ask(path, req, WORKERS_ASK_TIMEOUT_MS, buf,
+	*buf = NULL;
+	if (!ret && now >= deadline)
+		ret = -ETIMEDOUT;
+	return ret ? ret : ctl_ask(path, req, (int)(deadline - now), buf,
 				   &len);
 }
 
@@ -69,6 +79,7 @@ static int array_inside(char *answer, const char **start, size_t *len)
 int workers_show_more(const char *base, unsigned int workers, FILE *fp,
 		      bool comma)
 {
+	uint64_t deadline = loop_now_ms() + WORKERS_ASK_TIMEOUT_MS;
 	const char *objs;
 	unsigned int k;
 	char *buf;
@@ -76,7 +87,7 @@ int workers_show_more(const char *base, unsigned int workers, FILE *fp,
 	int ret;
 
 	for (k = 1; k < workers; k++) {
-		ret = ask(base, k, "show", &buf);
+		ret = ask(base, k, "show", deadline, &buf);
 		if (!ret)
 			ret = array_inside(buf, &objs, &len);
 		if (ret) {
@@ -96,22 +107,40 @@ int workers_show_more(const char *base, unsigned int workers, FILE *fp,
 	return 0;
 }
 
+/*
+ * The text of a worker's {"error":"..."} answer, in place, for a message
+ * of our own (its JSON escapes are left as they are).
+ */
+static const char *error_text(char *answer)
+{
+	static const char key[] = "{\"error\":\"";
+	char *end;
+
+	if (strncmp(answer, key, sizeof(key) - 1))
+		return "unexpected answer";
+	answer += sizeof(key) - 1;
+	end = strrchr(answer, '"');
+	if (end)
+		*end = '\0';
+	return answer;
+}
+
 int workers_reload_others(const char *base, unsigned int workers, char *err,
 			  size_t errlen)
 {
+	/* a reload may delete many SAs: more time than a show */
+	uint64_t deadline = loop_now_ms() + 4 * WORKERS_ASK_TIMEOUT_MS;
 	unsigned int k;
 	char *buf;
 	int ret;
 
 	for (k = 1; k < workers; k++) {
-		ret = ask(base, k, "reload", &buf);
+		ret = ask(base, k, "worker-reload", deadline, &buf);
 		if (!ret && !strstr(buf, "\"reload\":\"ok\""))
 			ret = -EIO;
 		if (ret) {
-			/* the worker's own {"error":...} says why */
 			snprintf(err, errlen, "worker %u: %s", k,
-				 ret == -EIO ? buf : strerror(-ret));
-			err[strcspn(err, "\n")] = '\0';
+				 ret == -EIO ? error_text(buf) : strerror(-ret));
 			syslog(LOG_ERR, "reload of worker %u failed: %s", k, err);
 			free(buf);
 			return ret;
@@ -142,8 +171,19 @@ static unsigned int index_of(const struct workers *w, pid_t pid)
 	return w->n;
 }
 
-/* Reap what exited; @status of the last one; how many were reaped. */
-static unsigned int reap(struct workers *w, int *status, unsigned int *which)
+static void describe_exit(unsigned int k, int status)
+{
+	if (WIFSIGNALED(status))
+		syslog(LOG_ERR, "worker %u killed by signal %d (%s)", k,
+		       WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status))
+		syslog(LOG_ERR, "worker %u exited with status %d", k,
+		       WEXITSTATUS(status));
+}
+
+/* Reap the workers that exited, logging those that failed if @tell;
+ * how many were reaped. */
+static unsigned int reap(struct workers *w, bool tell)
 {
 	unsigned int n = 0, k;
 	pid_t pid;
@@ -154,10 +194,14 @@ static unsigned int reap(struct workers *w, int *status, unsigned int *which)
 		if (k == w->n)
 			continue;
 		w->pids[k] = 0;
-		*status = st;
-		*which = k;
+		if (tell)
+			describe_exit(k, st);
 		n++;
 	}
+	/* ECHILD: none left to wait for, whatever the books say */
+	if (pid < 0 && errno == ECHILD)
+		for (k = 0; k < w->n; k++)
+			w->pids[k] = 0;
 	return n;
 }
 
@@ -179,61 +223,86 @@ static void signal_all(const struct workers *w, int sig)
 			kill(w->pids[k], sig);
 }
 
+static time_t monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
 /* SIGTERM to the workers left, wait for them; SIGKILL after a while. */
 static void stop_all(struct workers *w)
 {
 	struct timespec ts = { .tv_sec = 1 };
-	unsigned int waited = 0, k;
+	time_t kill_at = monotonic_s() + WORKERS_STOP_TIMEOUT_S;
+	bool killed = false;
 	sigset_t set;
-	int st;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	signal_all(w, SIGTERM);
-	while (running(w)) {
-		reap(w, &st, &k);
+	for (;;) {
+		reap(w, true);
 		if (!running(w))
-			break;
-		if (waited++ == WORKERS_STOP_TIMEOUT_S) {
+			return;
+		if (!killed && monotonic_s() >= kill_at) {
 			syslog(LOG_WARNING, "workers did not stop; killing them");
 			signal_all(w, SIGKILL);
+			killed = true;
 		}
 		sigtimedwait(&set, NULL, &ts);
 	}
 }
 
-static void describe_exit(unsigned int k, int status)
-{
-	if (WIFSIGNALED(status))
-		syslog(LOG_ERR, "worker %u killed by signal %d (%s); stopping the others",
-		       k, WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else
-		syslog(LOG_ERR, "worker %u exited with status %d; stopping the others",
-		       k, WEXITSTATUS(status));
-}
-
 static void worker_process(unsigned int k, int ready, worker_main_fn fn,
-			   void *arg, int close_fd)
+			   void *arg, int close_fd, pid_t supervisor)
 {
 	sigset_t chld;
 
 	if (close_fd >= 0)
 		close(close_fd);
-	/* a supervisor killed outright must not leave its workers behind */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	/* a supervisor killed outright must not leave its workers behind
+	 * (and one that died before this line has left already) */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != supervisor)
+		_exit(1);
+	/* out of the terminal's process group: a ^C reaches the
+	 * supervisor only, which stops the workers once (a second signal
+	 * would cut their DELETE exchanges short) */
+	setpgid(0, 0);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 	_exit(fn(k, ready, arg));
 }
 
+/* Worker @k's one-byte report on @fd, within WORKERS_START_TIMEOUT_S. */
+static int wait_ready(int fd, unsigned int k)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char status = 1;
+	int n;
+
+	do
+		n = poll(&pfd, 1, WORKERS_START_TIMEOUT_S * 1000);
+	while (n < 0 && errno == EINTR);
+	if (n == 0) {
+		syslog(LOG_ERR, "worker %u did not report within %u s", k,
+		       WORKERS_START_TIMEOUT_S);
+		return -ETIMEDOUT;
+	}
+	/* nothing read: the worker died before it reported */
+	if (n < 0 || read(fd, &status, 1) != 1)
+		status = 1;
+	return status ? -ECHILD : 0;
+}
+
 /* Fork worker @k and wait for its report; 0 or -errno. */
 static int start_one(struct workers *w, unsigned int k, worker_main_fn fn,
 		     void *arg, int close_fd)
 {
-	char status = 1;
-	int pfd[2];
-	pid_t pid;
+	pid_t pid, self = getpid();
+	int pfd[2], ret;
 
 	if (pipe2(pfd, O_CLOEXEC))
 		return -errno;
@@ -245,16 +314,17 @@ static int start_one(struct workers *w, unsigned int k, worker_main_fn fn,
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		worker_process(k, pfd[1], fn, arg, close_fd);
+		worker_process(k, pfd[1], fn, arg, close_fd, self);
 	}
 	w->pids[k] = pid;
 	w->n = k + 1;
 	close(pfd[1]);
-	/* nothing read: the worker died before it reported */
-	if (read(pfd[0], &status, 1) != 1)
-		status = 1;
+	ret = wait_ready(pfd[0], k);
 	close(pfd[0]);
-	return status ? -ECHILD : 0;
+	/* one started before may have died meanwhile */
+	if (!ret && reap(w, true))
+		ret = -ECHILD;
+	return ret;
 }
 
 int workers_start(struct workers *w, unsigned int n, worker_main_fn fn,
@@ -272,6 +342,10 @@ int workers_start(struct workers *w, unsigned int n, worker_main_fn fn,
 	sigset_supervised(&set);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
+	/* an inherited SIG_IGN would reap the workers behind our back */
+	signal(SIGCHLD, SIG_DFL);
+	/* a starting process that went away must not kill us on report */
+	signal(SIGPIPE, SIG_IGN);
 	for (k = 0; k < n; k++) {
 		ret = start_one(w, k, fn, arg, close_fd);
 		if (ret) {
@@ -286,10 +360,8 @@ int workers_start(struct workers *w, unsigned int n, worker_main_fn fn,
 
 int workers_supervise(struct workers *w)
 {
-	unsigned int k = 0;
 	siginfo_t si;
 	sigset_t set;
-	int st = 0;
 
 	sigset_supervised(&set);
 	for (;;) {
@@ -307,9 +379,9 @@ int workers_supervise(struct workers *w)
 				kill(w->pids[0], SIGHUP);
 			break;
 		case SIGCHLD:
-			if (!reap(w, &st, &k))
+			if (!reap(w, true))
 				break;
-			describe_exit(k, st);
+			syslog(LOG_ERR, "a worker is gone; stopping the others");
 			stop_all(w);
 			return 1;
 		default:

@@ -34,12 +34,14 @@
 
 #include "config.h"
 
-/* How long a worker waits for another's control-socket answer. */
+/* How long worker 0 waits for the others' answers to a show (a reload:
+ * four times as long). */
 #define WORKERS_ASK_TIMEOUT_MS	5000
 
-/* Does worker @worker of @workers initiate connection @name? One does. */
+/* Does worker @worker of @workers initiate connection @c? The one its
+ * peer's address is steered to (ike_shard_of_addr()). */
 bool workers_own_conn(unsigned int worker, unsigned int workers,
-		      const char *name);
+		      const struct conn *c);
 
 /* Worker @worker's control socket, from worker 0's @base; 0 or
  * -ENAMETOOLONG. */

@@ -4,7 +4,8 @@
  * runs steer.c's program on real loopback sockets and each datagram must
  * reach the worker the IKE header names (our SPI, or the source address
  * for a new peer; ESP and keepalives to worker 0); the SPIs a worker
- * draws are its own; one worker initiates each connection; worker 0
+ * draws are its own; the worker a peer's address is steered to initiates
+ * to it; worker 0
  * merges the others' "show" answers and relays a reload. Ports are
  * ephemeral: nothing here needs root.
  */
@@ -27,6 +28,7 @@
 #include "ctl.h"
 #include "ike_sa.h"
 #include "socket.h"
+#include "steer.h"
 #include "tasks/child.h"
 #include "workers.h"
 
@@ -188,6 +190,37 @@ static void test_steer_natt_port(void **state)
 	group_close(&g);
 }
 
+/*
+ * The probe tells a socket in its place from one that is not: after
+ * worker 0's socket is closed and bound again, the group is [2, 1, 0]
+ * (the last socket fills the hole), and workers 0 and 2 see it.
+ */
+static void test_probe_place(void **state)
+{
+	struct group g;
+	uint16_t port;
+
+	(void)state;
+	for (int natt = 0; natt < 2; natt++) {
+		group_open(&g, natt);
+		for (int k = 0; k < WORKERS; k++)
+			assert_int_equal(steer_probe(g.s[k].lfd.fd, &g.s[k].bound,
+						     natt, (unsigned int)k,
+						     WORKERS, 1000), 0);
+		port = ntohs(g.s[0].bound.sin_port);
+		socket_close(&g.s[0]);
+		assert_int_equal(socket_open_shared(&g.s[0], ip("127.0.0.1"),
+						    port, natt, WORKERS), 0);
+		assert_int_equal(steer_probe(g.s[0].lfd.fd, &g.s[0].bound, natt,
+					     0, WORKERS, 300), -EXDEV);
+		assert_int_equal(steer_probe(g.s[1].lfd.fd, &g.s[1].bound, natt,
+					     1, WORKERS, 300), 0);
+		assert_int_equal(steer_probe(g.s[2].lfd.fd, &g.s[2].bound, natt,
+					     2, WORKERS, 300), -EXDEV);
+		group_close(&g);
+	}
+}
+
 /* ---- SPIs ---------------------------------------------------------------- */
 
 static void test_shard_fit(void **state)
@@ -243,18 +276,24 @@ static void test_spis_are_the_workers(void **state)
 	ike_sa_table_fini(&t);
 }
 
-static void test_one_worker_initiates(void **state)
+static void test_initiator_is_the_peers_worker(void **state)
 {
-	static const char *const names[] = { "g1", "g2", "site-a", "x", "" };
+	static const char *const peers[] = { "192.0.2.1", "192.0.2.2",
+					     "198.51.100.77", "10.0.0.255" };
+	struct conn c = { .remote = { .sin_family = AF_INET } };
 	unsigned int owners, k;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		assert_true(workers_own_conn(0, 1, names[i]));
+	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		c.remote.sin_addr = ip(peers[i]);
+		assert_true(workers_own_conn(0, 1, &c));
 		for (unsigned int n = 2; n <= 8; n++) {
 			for (owners = 0, k = 0; k < n; k++)
-				owners += workers_own_conn(k, n, names[i]);
+				owners += workers_own_conn(k, n, &c);
 			assert_int_equal(owners, 1);
+			/* the one the kernel gives that peer's IKE_SA_INIT */
+			assert_true(workers_own_conn(ntohl(c.remote.sin_addr.s_addr) % n,
+						     n, &c));
 		}
 	}
 }
@@ -266,9 +305,11 @@ struct fake_worker {
 	pid_t pid;
 };
 
-/* A process that answers one request on @path.K with @answer. */
-static void fake_worker(struct fake_worker *f, const char *base, unsigned int k,
-			const char *answer)
+/* A process that answers one request on @path.K with @answer if it is
+ * @expect, with an error if not. */
+static void fake_worker_for(struct fake_worker *f, const char *base,
+			    unsigned int k, const char *expect,
+			    const char *answer)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd, c;
@@ -284,13 +325,24 @@ static void fake_worker(struct fake_worker *f, const char *base, unsigned int k,
 	f->pid = fork();
 	assert_true(f->pid >= 0);
 	if (f->pid == 0) {
+		memset(req, 0, sizeof(req));
 		c = accept(fd, NULL, NULL);
-		if (c >= 0 && recv(c, req, sizeof(req), 0) > 0 &&
-		    write(c, answer, strlen(answer)) == (ssize_t)strlen(answer))
+		if (c >= 0 && recv(c, req, sizeof(req) - 1, 0) > 0) {
+			if (strcmp(req, expect))
+				answer = "{\"error\":\"unexpected request\"}\n";
+			if (write(c, answer, strlen(answer)) < 0)
+				_exit(1);
 			close(c);
+		}
 		_exit(0);
 	}
 	close(fd);
+}
+
+static void fake_worker(struct fake_worker *f, const char *base,
+			unsigned int k, const char *answer)
+{
+	fake_worker_for(f, base, k, "show\n", answer);
 }
 
 static void fake_done(struct fake_worker *f)
@@ -354,6 +406,12 @@ static void test_show_merges(void **state)
 	free(out);
 }
 
+static void reloader(struct fake_worker *f, const char *base, unsigned int k,
+		     const char *answer)
+{
+	fake_worker_for(f, base, k, "worker-reload\n", answer);
+}
+
 static void test_reload_relay(void **state)
 {
 	struct fake_worker f1, f2;
@@ -361,22 +419,45 @@ static void test_reload_relay(void **state)
 	char err[256] = "";
 
 	(void)state;
-	fake_worker(&f1, base, 1, "{\"reload\":\"ok\"}\n");
-	fake_worker(&f2, base, 2, "{\"reload\":\"ok\"}\n");
+	reloader(&f1, base, 1, "{\"reload\":\"ok\"}\n");
+	reloader(&f2, base, 2, "{\"reload\":\"ok\"}\n");
 	assert_int_equal(workers_reload_others(base, 3, err, sizeof(err)), 0);
 	fake_done(&f1);
 	fake_done(&f2);
 
-	fake_worker(&f1, base, 1, "{\"reload\":\"ok\"}\n");
-	fake_worker(&f2, base, 2, "{\"error\":\"x.conf:3: bad\"}\n");
+	reloader(&f1, base, 1, "{\"reload\":\"ok\"}\n");
+	reloader(&f2, base, 2, "{\"error\":\"x.conf:3: bad\"}\n");
 	assert_int_equal(workers_reload_others(base, 3, err, sizeof(err)), -EIO);
-	assert_string_equal(err, "worker 2: {\"error\":\"x.conf:3: bad\"}");
+	assert_string_equal(err, "worker 2: x.conf:3: bad");
 	fake_done(&f1);
 	fake_done(&f2);
 
 	/* worker 1 gone: named, and worker 2 is not asked */
 	assert_int_equal(workers_reload_others(base, 3, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "worker 1: "));
+
+	/* a worker that does not answer in time (WORKERS_ASK_TIMEOUT_MS) */
+	assert_int_equal(workers_ctl_path(base, 1, f1.path, sizeof(f1.path)), 0);
+	{
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		strcpy(sun.sun_path, f1.path);
+		unlink(f1.path);
+		assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+		assert_int_equal(listen(fd, 4), 0);
+		char *out = NULL;
+		size_t len = 0;
+		FILE *fp = open_memstream(&out, &len);
+
+		/* connected (the backlog takes it), never answered */
+		assert_int_equal(workers_show_more(base, 2, fp, false),
+				 -ETIMEDOUT);
+		fclose(fp);
+		free(out);
+		close(fd);
+		unlink(f1.path);
+	}
 }
 
 int main(void)
@@ -384,9 +465,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_steer_ike_port),
 		cmocka_unit_test(test_steer_natt_port),
+		cmocka_unit_test(test_probe_place),
 		cmocka_unit_test(test_shard_fit),
 		cmocka_unit_test(test_spis_are_the_workers),
-		cmocka_unit_test(test_one_worker_initiates),
+		cmocka_unit_test(test_initiator_is_the_peers_worker),
 		cmocka_unit_test(test_show_merges),
 		cmocka_unit_test(test_reload_relay),
 	};
