@@ -27,7 +27,16 @@
 # alone.
 #
 # Responders: acikd (a fresh key pair per IKE SA), acikd-reuse (dh-reuse =
-# 10: one key pair per group for 10 s, RFC 7296 2.12) and charon.
+# 10: one key pair per group for 10 s, RFC 7296 2.12), acikd-w2 (workers =
+# 2: two worker processes behind one address, tools/acikd/workers.h) and
+# charon (threads). A responder's CPU time is that of all its processes;
+# for acikd-w2 the table also prints how that CPU time was split between
+# the workers (percent). Handshakes per wall-clock second are printed too, but the
+# generator shares the VM's two vCPUs: with one acikd worker the
+# responder has a core to itself, with two they and the generator
+# compete, so the wall-clock ratio shows the VM, not the scaling; the
+# per-CPU-second rate staying the same is what says the workers add no
+# cost of their own.
 #
 # Knobs (environment; vm-run passes ACTUN_* through): ACTUN_BENCH_IKE_N
 # (100 IKE SAs per case), ACTUN_BENCH_IKE_GROUPS ("ecp384 modp2048"),
@@ -39,13 +48,13 @@ source "$(dirname "$0")/../lib/strongswan.sh"
 N=${ACTUN_BENCH_IKE_N:-100}
 ((N >= 1 && N <= 240)) || { echo "ACTUN_BENCH_IKE_N must be 1..240" >&2; exit 2; }
 GROUPS_=${ACTUN_BENCH_IKE_GROUPS:-ecp384 modp2048}
-RESPONDERS=${ACTUN_BENCH_IKE_RESPONDERS:-acikd acikd-reuse charon}
+RESPONDERS=${ACTUN_BENCH_IKE_RESPONDERS:-acikd acikd-reuse acikd-w2 charon}
 ACIKD=$ACTUN_REPO/tools/acikd/acikd
 PSK="acikd benchmark pass phrase"
 W=$(mktemp -d)
 say() { echo "## $*" >&2; }
 
-declare -A RATE MEM SPEED
+declare -A RATE MEM SPEED WALL SPLIT
 
 # The namespaces, the link and an actun ipsec tunnel on each side.
 build() {
@@ -149,10 +158,20 @@ secrets {
 EOC
 }
 
-# The responder process's CPU time in clock ticks, and its RSS in kB.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-sys_ticks() { awk '{ print $15 }' "/proc/$1/stat"; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# The responder's CPU time in clock ticks and its RSS in kB, summed over
+# the process and its children (acikd's workers).
+procs() { echo "$1" $(pgrep -P "$1"); }
+cpu_ticks() { local p; for p in $(procs "$1"); do cat "/proc/$p/stat"; done | awk '{ t += $14 + $15 } END { print t }'; }
+sys_ticks() { local p; for p in $(procs "$1"); do cat "/proc/$p/stat"; done | awk '{ t += $15 } END { print t }'; }
+rss_kb() { local p; for p in $(procs "$1"); do cat "/proc/$p/status"; done | awk '/^VmRSS:/ { t += $2 } END { print t }'; }
+now_ms() { date +%s%3N; }
+# Each worker's CPU ticks, and how the work was split: "A/B" percent of
+# the ticks the workers used since CHILD_TICKS_BEFORE.
+child_ticks() { local p; for p in $(pgrep -P "$1"); do awk '{ print $14 + $15 }' "/proc/$p/stat"; done | paste -sd' '; }
+worker_split() { # PID CHILD_TICKS_BEFORE
+	paste <(echo "$2" | tr ' ' '\n') <(child_ticks "$1" | tr ' ' '\n') |
+		awk '{ d[NR] = $2 - $1; t += d[NR] } END { for (i = 1; i <= NR; i++) printf "%s%d", (i > 1 ? "/" : ""), t ? 100 * d[i] / t : 0 }'
+}
 
 # The generator's established IKE SAs.
 established() {
@@ -168,6 +187,7 @@ start_responder() { # RESPONDER GROUP: sets RESP_PID
 		# acikd-reuse: one key pair per group for 10 s (dh-reuse)
 		{ echo "acikd { cookie-threshold = 1000000"
 		  [[ $1 == acikd-reuse ]] && echo "dh-reuse = 10"
+		  [[ $1 == acikd-w2 ]] && echo "workers = 2"
 		  echo "}"; echo "connections {"
 		  conn r1 192.0.2.1 %any "$2" c1 10.1.0.0/24 10.2.0.0/24; echo "}"; } >"$W/resp.conf"
 		ip netns exec bresp "$ACIKD" -f -c "$W/resp.conf" -n bresp >/dev/null 2>"$W/resp.log" &
@@ -187,25 +207,30 @@ start_responder() { # RESPONDER GROUP: sets RESP_PID
 }
 
 measure() { # RESPONDER GROUP
-	local pid t0 s0 m0 t1 s1 m1 n=0 i hz
+	local pid t0 s0 m0 t1 s1 m1 n=0 i hz w0 w1 c0
 	build || { say "$1 $2: topology failed"; return; }
 	start_responder "$1" "$2" || { teardown; return; }
 	pid=$RESP_PID
 	sleep 1
 	t0=$(cpu_ticks "$pid") s0=$(sys_ticks "$pid") m0=$(rss_kb "$pid")
+	c0=$(child_ticks "$pid")
 	generator_conf "$2" >"$W/gen.conf"
+	w0=$(now_ms)
 	ip netns exec bgen "$ACIKD" -f -c "$W/gen.conf" -n bgen >/dev/null 2>"$W/gen.log" &
-	for i in $(seq $((60 + N))); do
+	for i in $(seq $((120 + 2 * N))); do
 		n=$(established)
 		((n >= N)) && break
-		sleep 1
+		sleep 0.5
 	done
+	w1=$(now_ms)
 	t1=$(cpu_ticks "$pid") s1=$(sys_ticks "$pid") m1=$(rss_kb "$pid")
+	[[ $1 == acikd-w2 ]] && SPLIT[$1/$2]=$(worker_split "$pid" "$c0")
 	hz=$(getconf CLK_TCK)
 	say "$1 $2: $n of $N IKE SAs established; responder used $(((t1 - t0) * 1000 / hz)) ms CPU ($(((s1 - s0) * 1000 / hz)) ms of it in the kernel), RSS $m0 -> $m1 kB"
 	if ((n == N && t1 > t0)); then
 		RATE[$1/$2]=$(awk -v n="$N" -v t=$((t1 - t0)) -v hz="$hz" 'BEGIN { printf "%.1f", n * hz / t }')
 		MEM[$1/$2]=$(awk -v n="$N" -v d=$((m1 - m0)) 'BEGIN { printf "%.1f", d / n }')
+		WALL[$1/$2]=$(awk -v n="$N" -v ms=$((w1 - w0)) 'BEGIN { printf "%.1f", n * 1000 / ms }')
 	else
 		sed 's/^/  gen | /' "$W/gen.log" | tail -n 20 >&2
 		[[ -f $W/resp.log ]] && sed 's/^/  resp | /' "$W/resp.log" | tail -n 20 >&2
@@ -236,22 +261,28 @@ done
 
 echo
 echo "IKE handshakes (IKE_SA_INIT + IKE_AUTH + 1 Child SA, PSK), $N per case, responder CPU time"
-printf '%-10s %-10s %14s %12s %14s %12s\n' responder group "per CPU-s" "DH limit" "of limit" "kB per SA"
+printf '%-11s %-9s %10s %9s %9s %10s %10s %8s\n' responder group "per CPU-s" "DH limit" \
+	"of limit" "kB per SA" "per wall-s" split
 for g in $GROUPS_; do
 	lim=$(awk -v s="${SPEED[$g]:-0}" 'BEGIN { printf "%.1f", s / 2 }')
 	for r in $RESPONDERS; do
 		rate=${RATE[$r/$g]:-}
 		if [[ -z $rate ]]; then
-			printf '%-10s %-10s %14s\n' "$r" "$g" failed
+			printf '%-11s %-9s %10s\n' "$r" "$g" failed
 			continue
 		fi
-		printf '%-10s %-10s %14s %12s %14s %12s\n' "$r" "$g" "$rate" "$lim" \
-			"$(awk -v a="$rate" -v b="$lim" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" "${MEM[$r/$g]}"
+		printf '%-11s %-9s %10s %9s %9s %10s %10s %8s\n' "$r" "$g" "$rate" "$lim" \
+			"$(awk -v a="$rate" -v b="$lim" 'BEGIN { printf "%.2f", b ? a / b : 0 }')" \
+			"${MEM[$r/$g]}" "${WALL[$r/$g]}" "${SPLIT[$r/$g]:--}"
 	done
-	for r in acikd acikd-reuse; do
-		[[ -n ${RATE[$r/$g]:-} && -n ${RATE[charon/$g]:-} ]] || continue
-		printf '%-27s %8s\n' "$r/charon $g" \
-			"$(awk -v a="${RATE[$r/$g]}" -v b="${RATE[charon/$g]}" 'BEGIN { printf "%.2f", a / b }')"
-	done
+	ratio() { # NAME A B
+		[[ -n ${RATE[$2/$g]:-} && -n ${RATE[$3/$g]:-} ]] || return 0
+		printf '%-27s %8s per CPU-s %8s per wall-s\n' "$1 $g" \
+			"$(awk -v a="${RATE[$2/$g]}" -v b="${RATE[$3/$g]}" 'BEGIN { printf "%.2f", a / b }')" \
+			"$(awk -v a="${WALL[$2/$g]}" -v b="${WALL[$3/$g]}" 'BEGIN { printf "%.2f", a / b }')"
+	}
+	ratio acikd/charon acikd charon
+	ratio acikd-reuse/charon acikd-reuse charon
+	ratio acikd-w2/acikd acikd-w2 acikd
 done
 rm -rf "$W"
