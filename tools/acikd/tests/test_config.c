@@ -115,6 +115,7 @@ static void test_example(void **state)
 	assert_string_equal(cfg->ctl_path, "/run/acikd.ctl");
 	assert_int_equal(cfg->half_open_cookie_threshold, 100);
 	assert_int_equal(cfg->keepalive_seconds, 20);
+	assert_int_equal(cfg->workers, 1);
 	assert_int_equal(cfg->n_conns, 1);
 	c = cfg->conns[0];
 	assert_string_equal(c->name, "cust1");
@@ -368,7 +369,7 @@ static void test_defaults(void **state)
 
 	/* Other settings. */
 	cfg = load_ok("acikd { control = /tmp/x.ctl cookie-threshold = 0 "
-		      "dh-reuse = 300 keepalive = 0 }\n"
+		      "dh-reuse = 300 keepalive = 0 workers = 64 }\n"
 		      ONE("    rekey_time = 90m dpd_delay = 1m dpd_timeout = 1d\n"
 			  "    fragmentation = no initiate = true\n"
 			  "    fragment_size = 1400\n"
@@ -378,6 +379,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->half_open_cookie_threshold, 0);
 	assert_int_equal(cfg->dh_reuse_seconds, 300);
 	assert_int_equal(cfg->keepalive_seconds, 0);
+	assert_int_equal(cfg->workers, 64);
 	assert_int_equal(c->rekey_seconds, 5400);
 	assert_int_equal(c->dpd_seconds, 60);
 	assert_int_equal(c->dpd_timeout_seconds, 86400);
