@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "config_int.h"
 #include "crypto/dh_cache.h"
@@ -614,6 +615,9 @@ int config_load(const char *path, struct acikd_config **out, char *err,
 	p->secret_first = p->secret_last = 0;	/* line 0 never exists */
 	p->cfg = calloc(1, sizeof(*p->cfg));
 	ret = p->cfg ? read_file(p) : -ENOMEM;
+	if (!ret && !EVP_Digest(p->buf, p->len, p->cfg->digest, NULL,
+				EVP_sha256(), NULL))
+		ret = -ENOMEM;
 	if (!ret) {
 		snprintf(p->cfg->ctl_path, sizeof(p->cfg->ctl_path), "%s",
 			 CONFIG_DEFAULT_CTL);

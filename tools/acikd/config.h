@@ -79,6 +79,7 @@ struct ts_prefix {
  */
 #define CONFIG_KEEPALIVE_SECONDS	20
 #define CONFIG_KEEPALIVE_MAX		3600
+#define CONFIG_DIGEST_LEN		32
 /* Worker processes: more than a server has cores buys nothing. */
 #define CONFIG_WORKERS_MAX		64
 
@@ -152,6 +153,8 @@ struct conn {
  *	(RFC 3948 2.3); 0: none
  * @workers: worker processes, each with its own event loop and share of
  *	the IKE SAs (workers.h); 1: the process does it all
+ * @digest: SHA-256 of the file's bytes: the workers of a reload check
+ *	that they all read the same version
  */
 struct acikd_config {
 	struct conn **conns;
@@ -161,6 +164,7 @@ struct acikd_config {
 	unsigned int dh_reuse_seconds;
 	unsigned int keepalive_seconds;
 	unsigned int workers;
+	uint8_t digest[CONFIG_DIGEST_LEN];
 };
 
 int config_load(const char *path, struct acikd_config **out, char *err,

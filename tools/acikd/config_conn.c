@@ -118,6 +118,10 @@ int conn_complete(struct conn *c, unsigned int set, char *why, size_t whylen)
 	if (is_any(&c->remote) && c->remote_id.type == IKE_ID_IPV4_ADDR)
 		return cv_why(why, whylen, "remote_addrs is %%any, so the "
 			      "remote id must be a name, not an IPv4 address");
+	/* 0.0.0.0 would be this host: initiating needs a peer address */
+	if (is_any(&c->remote) && c->initiate)
+		return cv_why(why, whylen, "remote_addrs is %%any, so the "
+			      "connection cannot initiate");
 	/* RFC 7383 2.5.1: IPv4 must carry 576 bytes; UDP caps at 64k. */
 	if (c->fragment_size < 576 || c->fragment_size > 65535)
 		return cv_why(why, whylen, "fragment_size (%u) is not from 576 "

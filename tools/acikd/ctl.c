@@ -177,6 +177,7 @@ static int answer_show(struct ctl *ctl, char **buf, size_t *len)
 static int build_answer(struct ctl *ctl, const char *req, char **buf,
 			size_t *len)
 {
+	static const char relay[] = "worker-reload ";
 	char err[256] = "";
 	FILE *fp;
 	int ret;
@@ -186,8 +187,9 @@ static int build_answer(struct ctl *ctl, const char *req, char **buf,
 	fp = open_memstream(buf, len);
 	if (!fp)
 		return -errno;
-	if (!strcmp(req, "reload") || !strcmp(req, "worker-reload")) {
-		ret = ctl->ops->reload(ctl->arg, req[0] == 'w', err,
+	if (!strcmp(req, "reload") || !strncmp(req, relay, strlen(relay))) {
+		ret = ctl->ops->reload(ctl->arg, req[0] == 'w' ?
+				       req + strlen(relay) : NULL, err,
 				       sizeof(err));
 		if (ret)
 			answer_error(fp, err[0] ? err : strerror(-ret));

@@ -19,8 +19,10 @@
  *			With several workers (workers.h) each object also
  *			has "worker":N, and worker 0's answer holds them all.
  *	reload\n	{"reload":"ok"} or {"error":"why"}
- *	worker-reload\n	the same, as worker 0 asks workers 1 to N-1 (the
- *			only way they reload: in order, workers.h)
+ *	worker-reload DIGEST\n
+ *			the same, as worker 0 asks workers 1 to N-1 (the
+ *			only way they reload: in order, workers.h); DIGEST
+ *			is the SHA-256 of the file worker 0 read, in hex
  *
  * Anything else is answered with {"error":"..."}.
  */
@@ -41,7 +43,7 @@
 #define ACIKD_CTL_PATH		ACIKD_CTL_DIR "/acikd.ctl"
 
 /* Longest request line. */
-#define CTL_REQ_MAX		64
+#define CTL_REQ_MAX		128
 
 /* What the control socket asks of the daemon. */
 typedef int (*ctl_list_cb)(void *cbarg, const struct ike_sa_info *sa);
@@ -49,9 +51,11 @@ typedef int (*ctl_list_cb)(void *cbarg, const struct ike_sa_info *sa);
 struct ctl_ops {
 	/* ike_manager_list() */
 	int (*list)(void *arg, ctl_list_cb cb, void *cbarg);
-	/* acikd_reload(); @relayed: asked by worker 0 (workers.h), not by
-	 * an operator; @err says why it failed */
-	int (*reload)(void *arg, bool relayed, char *err, size_t errlen);
+	/* acikd_reload(); @relay_digest: NULL from an operator, or worker
+	 * 0's asking (workers.h) with the hexadecimal SHA-256 of the file
+	 * it read; @err says why it failed */
+	int (*reload)(void *arg, const char *relay_digest, char *err,
+		      size_t errlen);
 	/*
 	 * Optional: write the other workers' IKE SAs to @fp as more JSON
 	 * objects of the array, the first after a comma if @comma; 0 or

@@ -660,7 +660,10 @@ int kernel_child_remove(struct kernel *k, const struct child_sa_remove *c)
 		/* the tunnel's last pair, whichever IKE SA it came from;
 		 * another worker (workers.h) may have pairs there too */
 		if (r && r->pairs && !--r->pairs) {
-			if (tunnel_has_sas(k, ifindex, tunnel))
+			/* (our own SAs still there count only if their
+			 * removal failed: then the routes go, as before) */
+			if (!ret && !ret2 &&
+			    tunnel_has_sas(k, ifindex, tunnel))
 				routes_forget(k, r);
 			else
 				routes_remove(k, ifindex, tunnel,

@@ -257,18 +257,22 @@ static int ctl_list(void *arg, ctl_list_cb cb, void *cbarg)
 	return ike_manager_list(d->ike, cb, cbarg);
 }
 
-static int ctl_reload(void *arg, bool relayed, char *err, size_t errlen)
+static int reload(struct acikd *d, const char *relay_digest, char *err,
+		  size_t errlen);
+
+static int ctl_reload(void *arg, const char *relay_digest, char *err,
+		      size_t errlen)
 {
 	struct acikd *d = arg;
 
-	if (relayed != reload_by_relay(d)) {
-		snprintf(err, errlen, relayed ?
+	if (!!relay_digest != reload_by_relay(d)) {
+		snprintf(err, errlen, relay_digest ?
 			 "not a worker that reloads on request" :
 			 "worker %u reloads when worker 0 does: ask it, or send SIGHUP to the supervisor",
 			 d->worker);
 		return -EPERM;
 	}
-	return acikd_reload(d, err, errlen);
+	return reload(d, relay_digest, err, errlen);
 }
 
 static int ctl_show_more(void *arg, FILE *fp, bool comma)
@@ -301,8 +305,14 @@ static int signals_open(struct acikd *d)
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
+	/* a terminal's ^C reaches a worker too; the supervisor stops it
+	 * (SIGTERM) once, where a second signal would cut its DELETE
+	 * exchanges short */
+	if (d->workers > 1)
+		signal(SIGINT, SIG_IGN);
+	else
+		sigaddset(&set, SIGINT);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
 	signal(SIGPIPE, SIG_IGN);	/* ctl clients that hang up early */
@@ -453,9 +463,10 @@ static int start(struct acikd *d)
 	 * rest still work: one bad connection must not stop the others;
 	 * but a worker that misses its place would shift the steering of
 	 * the ones after it (workers.h) */
-	ret = socket_set_sync(d->socks, d->cfg, d->kern->req);
-	if (ret && d->workers > 1)
-		return ret;
+	socket_set_sync(d->socks, d->cfg, d->kern->req);
+	if (d->workers > 1 && (d->socks->bind_failed ||
+			       d->socks->out_of_place))
+		return d->socks->out_of_place ? -EXDEV : -EADDRNOTAVAIL;
 	watch_sockets(d);
 	d->ike = ike_manager_new(d->cfg, &env_ops, d);
 	if (!d->ike)
@@ -495,33 +506,64 @@ int acikd_init(struct acikd *d, const char *config_path, const char *netns,
 }
 
 /*
- * A worker's reload could not bind a new socket (the workers after it
- * are then not asked: their places would shift) or found its socket out
- * of place: then every worker's steering on that address is wrong, and
- * only a fresh start of them all puts it right (the supervisor does that
- * when a worker exits).
+ * A worker's reload could not bind a new socket: the workers after it
+ * must not bind it either (their places would shift), so the reload
+ * stops here and they keep the configuration they had. Or it found a
+ * socket out of place: then every worker's steering on that address is
+ * wrong, and only a fresh start of them all puts it right (the
+ * supervisor does that when a worker exits).
  */
-static int reload_socket_failed(struct acikd *d, int ret, char *err,
-				size_t errlen)
+static int reload_socket_failed(struct acikd *d, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "worker %u: UDP sockets: %s%s", d->worker,
-		 strerror(-ret), ret == -EXDEV ?
-		 " (steering out of order: all workers restart)" : "");
-	if (ret == -EXDEV) {
+	if (d->socks->out_of_place) {
+		snprintf(err, errlen, "a new UDP socket is out of its place in the workers' steering: all workers restart");
 		d->failed = true;
 		d->loop.stop = true;
+		return -EXDEV;
 	}
-	return ret;
+	snprintf(err, errlen, "cannot bind a new UDP socket (see the log); workers after %u keep the previous configuration",
+		 d->worker);
+	return -EADDRNOTAVAIL;
 }
 
-int acikd_reload(struct acikd *d, char *err, size_t errlen)
+static void digest_hex(const struct acikd_config *cfg, char *hex)
 {
+	for (size_t i = 0; i < CONFIG_DIGEST_LEN; i++)
+		sprintf(hex + 2 * i, "%02x", cfg->digest[i]);
+}
+
+/*
+ * Each worker reads the file itself: one that read another version than
+ * worker 0 (the file was written meanwhile) keeps its configuration.
+ */
+static int same_file(const struct acikd *d, struct acikd_config *cfg,
+		     const char *relay_digest, char *err, size_t errlen)
+{
+	char hex[2 * CONFIG_DIGEST_LEN + 1];
+
+	if (!relay_digest)
+		return 0;
+	digest_hex(cfg, hex);
+	if (!strcmp(hex, relay_digest))
+		return 0;
+	snprintf(err, errlen, "%s changed while the workers reloaded (worker %u read another version than worker 0); workers from %u on keep the previous configuration",
+		 d->config_path, d->worker, d->worker);
+	config_free(cfg);
+	return -ESTALE;
+}
+
+/* acikd_reload(), and for workers 1..N-1 worker 0's request. */
+static int reload(struct acikd *d, const char *relay_digest, char *err,
+		  size_t errlen)
+{
+	char path[sizeof(d->ctl_path)], hex[2 * CONFIG_DIGEST_LEN + 1];
 	struct acikd_config *cfg, *old;
-	char path[sizeof(d->ctl_path)];
-	int ret, socks;
+	int ret;
 
 	err[0] = '\0';
 	ret = config_load(d->config_path, &cfg, err, errlen);
+	if (!ret)
+		ret = same_file(d, cfg, relay_digest, err, errlen);
 	if (ret) {
 		syslog(LOG_ERR, "reload of %s failed, keeping the configuration in force: %s",
 		       d->config_path, err[0] ? err : strerror(-ret));
@@ -531,7 +573,7 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 	if (cfg->workers != d->workers && !d->worker)
 		syslog(LOG_NOTICE, "workers stays %u until restart",
 		       d->workers);
-	socks = socket_set_sync(d->socks, cfg, d->kern->req);
+	socket_set_sync(d->socks, cfg, d->kern->req);
 	d->loop.rearm = true;	/* sockets of this batch may be gone */
 	watch_sockets(d);
 	/* SAs of removed connections get their DELETE (ike.h) */
@@ -548,13 +590,21 @@ int acikd_reload(struct acikd *d, char *err, size_t errlen)
 	    strcmp(path, d->ctl_path))
 		syslog(LOG_NOTICE, "control socket stays %s until restart",
 		       d->ctl_path);
-	if (d->workers > 1 && socks)
-		return reload_socket_failed(d, socks, err, errlen);
+	if (d->workers > 1 && (d->socks->bind_failed ||
+			       d->socks->out_of_place))
+		return reload_socket_failed(d, err, errlen);
 	/* in order: each binds new addresses after the one before */
-	if (d->workers > 1 && !d->worker)
-		return workers_reload_others(d->ctl_path, d->workers, err,
-					     errlen);
+	if (d->workers > 1 && !d->worker) {
+		digest_hex(d->cfg, hex);
+		return workers_reload_others(d->ctl_path, d->workers, hex,
+					     err, errlen);
+	}
 	return 0;
+}
+
+int acikd_reload(struct acikd *d, char *err, size_t errlen)
+{
+	return reload(d, NULL, err, errlen);
 }
 
 /* Wait for the next event or the core's next deadline. */

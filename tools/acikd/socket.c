@@ -405,25 +405,33 @@ static void close_unused(struct socket_set *set, struct actun_sock *sock)
 /* How long a probe of a new socket's place may take (TCG is slow). */
 #define PROBE_TIMEOUT_MS	1000
 
-static int check_place(const struct socket_set *set, struct ike_socket *s)
+/*
+ * Probe @s's place once. Only a probe that went to another socket
+ * (-EXDEV) says the steering is wrong; a probe that could not be made
+ * or read (lo down, a flood) is no verdict and is logged only.
+ */
+static void check_place(struct socket_set *set, struct ike_socket *s)
 {
 	char text[INET_ADDRSTRLEN];
 	int ret;
 
 	if (!s->unchecked)
-		return 0;
+		return;
+	s->unchecked = false;
 	ret = steer_probe(s->lfd.fd, &s->bound, s->natt, set->worker,
 			  set->workers, PROBE_TIMEOUT_MS);
-	if (ret == -EXDEV)
+	addr_text(s->bound.sin_addr, text, sizeof(text));
+	if (ret == -EXDEV) {
 		syslog(LOG_ERR, "UDP %s port %u: datagrams for worker %u reach another socket (bound out of turn, or left with actun by an earlier acikd)",
-		       addr_text(s->bound.sin_addr, text, sizeof(text)),
-		       ntohs(s->bound.sin_port), set->worker);
-	else if (ret)
-		syslog(LOG_ERR, "UDP %s port %u: cannot probe the workers' steering: %s",
-		       addr_text(s->bound.sin_addr, text, sizeof(text)),
-		       ntohs(s->bound.sin_port), strerror(-ret));
-	s->unchecked = false;
-	return ret;
+		       text, ntohs(s->bound.sin_port), set->worker);
+		set->out_of_place = true;
+	} else if (ret) {
+		syslog(LOG_WARNING, "UDP %s port %u: cannot check the workers' steering: %s",
+		       text, ntohs(s->bound.sin_port),
+		       ret == -ENETDOWN ? "the loopback device is down" :
+		       ret == -EAGAIN ? "the socket drops datagrams (a flood?)" :
+		       strerror(-ret));
+	}
 }
 
 int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
@@ -433,10 +441,12 @@ int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
 	size_t j;
 	int ret, first = 0;
 
+	set->bind_failed = false;
 	for (j = 0; j < set->n; j++)
 		set->v[j]->used = false;
 	for (i = 0; i < cfg->n_conns; i++) {
 		ret = want_conn(set, cfg->conns[i]);
+		set->bind_failed |= ret != 0;
 		first = first ? first : ret;
 	}
 	/* devices no longer named, or sockets going away, are given back
@@ -451,11 +461,10 @@ int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
 		first = first ? first : ret;
 	}
 	close_unused(set, sock);
-	/* after the hand-over: it takes a stale socket out of the group */
-	for (j = 0; j < set->n; j++) {
-		ret = check_place(set, set->v[j]);
-		first = first ? first : ret;
-	}
+	/* after the hand-over: it takes a stale socket out of the group;
+	 * one socket out of place is verdict enough */
+	for (j = 0; j < set->n && !set->out_of_place; j++)
+		check_place(set, set->v[j]);
 	return first;
 }
 

@@ -130,12 +130,18 @@ int socket_send_keepalive(const struct ike_socket *s,
  * @worker: this process's number among @workers (workers.h); only worker
  *	0 hands its 4500 sockets to actun, and the steering sends it all ESP
  * @workers: how many share each address and port; 0 or 1: none
+ * @bind_failed: the last socket_set_sync() could not open a socket (with
+ *	workers, the ones after this one must not bind it either)
+ * @out_of_place: a socket's probe went to another worker (steer_probe()):
+ *	the steering of its address is wrong until all workers restart
  */
 struct socket_set {
 	struct ike_socket **v;
 	size_t n;
 	uint8_t *buf;
 	unsigned int worker, workers;
+	bool bind_failed;
+	bool out_of_place;
 };
 
 int socket_set_init(struct socket_set *set);
@@ -148,9 +154,9 @@ int socket_set_init(struct socket_set *set);
  * libactun request socket; NULL skips the hand-over). Sockets no longer
  * needed are detached and closed. New sockets have lfd.epfd -1: the
  * caller adds them to its loop. With several workers each new socket's
- * place in its group is then probed (-EXDEV: a datagram for this worker
- * went to another socket). Returns 0 or the first -errno (the other
- * sockets are still set up; errors are logged).
+ * place in its group is then probed (@set->out_of_place). Returns 0 or
+ * the first -errno of a bind or hand-over (the other sockets are still
+ * set up; errors are logged).
  */
 int socket_set_sync(struct socket_set *set, const struct acikd_config *cfg,
 		    struct actun_sock *sock);

@@ -4,12 +4,15 @@
  * steer.h).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/sock_diag.h>
 
 #include <openssl/rand.h>
 
@@ -139,6 +142,28 @@ static long long mono_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* Datagrams @fd dropped so far (a full receive queue), or 0. */
+static uint32_t drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
+}
+
+/* Empty @fd's queue: what waited there is lost anyway (a new socket's
+ * peers retransmit), and a full queue would drop the probe. */
+static void drain(int fd)
+{
+	uint8_t buf[64];
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+}
+
 /* Read @fd until @probe comes back or @deadline; 0 or -EXDEV. */
 static int probe_wait(int fd, const uint8_t *probe, size_t len,
 		      long long deadline)
@@ -158,27 +183,60 @@ static int probe_wait(int fd, const uint8_t *probe, size_t len,
 	return -EXDEV;
 }
 
-int steer_probe(int fd, const struct sockaddr_in *bound, bool natt,
-		unsigned int worker, unsigned int workers, int timeout_ms)
+/* Is the loopback device up? Datagrams to a local address go through it. */
+static bool loopback_up(void)
 {
-	struct sockaddr_in to = *bound;
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up;
+
+	if (fd < 0)
+		return true;	/* cannot tell: let the probe say */
+	up = ioctl(fd, SIOCGIFFLAGS, &ifr) || (ifr.ifr_flags & IFF_UP);
+	close(fd);
+	return up;
+}
+
+/* One probe: 0, -EXDEV, -EAGAIN (the socket dropped datagrams meanwhile:
+ * maybe the probe), or another -errno. */
+static int probe_once(int fd, const struct sockaddr_in *to, bool natt,
+		      unsigned int worker, unsigned int workers, int timeout_ms)
+{
 	uint8_t probe[4 + IKE_HDR_LEN];
 	size_t len = probe_build(probe, natt, worker, workers);
+	uint32_t dropped;
 	int tx, ret = 0;
 
 	if (!len)
 		return -EIO;
-	/* a wildcard socket is reached on loopback like any address */
-	if (to.sin_addr.s_addr == htonl(INADDR_ANY))
-		to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
 	if (tx < 0)
 		return -errno;
-	if (sendto(tx, probe, len, 0, (struct sockaddr *)&to, sizeof(to)) !=
-	    (ssize_t)len)
+	drain(fd);
+	dropped = drops(fd);
+	if (sendto(tx, probe, len, 0, (const struct sockaddr *)to,
+		   sizeof(*to)) != (ssize_t)len)
 		ret = -errno;
 	if (!ret)
 		ret = probe_wait(fd, probe, len, mono_ms() + timeout_ms);
+	if (ret == -EXDEV && drops(fd) != dropped)
+		ret = -EAGAIN;
 	close(tx);
+	return ret;
+}
+
+int steer_probe(int fd, const struct sockaddr_in *bound, bool natt,
+		unsigned int worker, unsigned int workers, int timeout_ms)
+{
+	struct sockaddr_in to = *bound;
+	int ret = -EAGAIN;
+
+	if (!loopback_up())
+		return -ENETDOWN;
+	/* a wildcard socket is reached on loopback like any address */
+	if (to.sin_addr.s_addr == htonl(INADDR_ANY))
+		to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (int i = 0; i < STEER_PROBE_TRIES && ret == -EAGAIN; i++)
+		ret = probe_once(fd, &to, natt, worker, workers, timeout_ms);
 	return ret;
 }

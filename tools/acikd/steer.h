@@ -47,6 +47,9 @@ int steer_reuseport(int fd);
  */
 int steer_attach(int fd, unsigned int workers, bool natt);
 
+/* Probes lost to a full receive queue are sent again, so many times. */
+#define STEER_PROBE_TRIES	3
+
 /*
  * steer_probe() - check that the group really gives worker @worker's
  * datagrams to @fd, its socket bound to @bound: send an IKE header
@@ -54,9 +57,15 @@ int steer_attach(int fd, unsigned int workers, bool natt);
  * for it on @fd. A group's places are the order of binding and a socket
  * that leaves moves the last one into its place, so a socket bound out
  * of turn, or one an earlier acikd left with actun, would silently send
- * every message to the wrong worker. Other datagrams read meanwhile are
- * dropped (the socket is new: its peers retransmit). 0, -EXDEV if the
- * probe did not come back, or another -errno.
+ * every message to the wrong worker. What waits in the queue is dropped
+ * first and datagrams read meanwhile are dropped too (the socket is new:
+ * its peers retransmit); a probe the socket may have dropped (its drop
+ * count moved: a flood) is sent again, up to STEER_PROBE_TRIES times.
+ * It cannot see a group with fewer sockets than @worker + 1 (the kernel
+ * then picks by hash): the workers bind in order so that there is none.
+ * Return: 0; -EXDEV if the probe went elsewhere; -EAGAIN if every try was
+ * lost to a full queue; -ENETDOWN if the loopback device is down (local
+ * datagrams cannot arrive: no verdict); or another -errno.
  */
 int steer_probe(int fd, const struct sockaddr_in *bound, bool natt,
 		unsigned int worker, unsigned int workers, int timeout_ms);

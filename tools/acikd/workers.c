@@ -125,23 +125,27 @@ static const char *error_text(char *answer)
 	return answer;
 }
 
-int workers_reload_others(const char *base, unsigned int workers, char *err,
-			  size_t errlen)
+int workers_reload_others(const char *base, unsigned int workers,
+			  const char *digest, char *err, size_t errlen)
 {
+	char req[CTL_REQ_MAX];
 	/* a reload may delete many SAs: more time than a show */
 	uint64_t deadline = loop_now_ms() + 4 * WORKERS_ASK_TIMEOUT_MS;
 	unsigned int k;
 	char *buf;
 	int ret;
 
+	if (snprintf(req, sizeof(req), "worker-reload %s", digest) >=
+	    (int)sizeof(req))
+		return -EINVAL;
 	for (k = 1; k < workers; k++) {
-		ret = ask(base, k, "worker-reload", deadline, &buf);
+		ret = ask(base, k, req, deadline, &buf);
 		if (!ret && !strstr(buf, "\"reload\":\"ok\""))
 			ret = -EIO;
 		if (ret) {
 			snprintf(err, errlen, "worker %u: %s", k,
 				 ret == -EIO ? error_text(buf) : strerror(-ret));
-			syslog(LOG_ERR, "reload of worker %u failed: %s", k, err);
+			syslog(LOG_ERR, "reload: %s", err);
 			free(buf);
 			return ret;
 		}
@@ -266,10 +270,6 @@ static void worker_process(unsigned int k, int ready, worker_main_fn fn,
 	 * (and one that died before this line has left already) */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != supervisor)
 		_exit(1);
-	/* out of the terminal's process group: a ^C reaches the
-	 * supervisor only, which stops the workers once (a second signal
-	 * would cut their DELETE exchanges short) */
-	setpgid(0, 0);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_UNBLOCK, &chld, NULL);

@@ -58,11 +58,13 @@ int workers_show_more(const char *base, unsigned int workers, FILE *fp,
 
 /*
  * workers_reload_others() - worker 0, reloaded, has workers 1 to
- * @workers - 1 reload, one after the other; @err names the first that
- * failed and why. 0 or -errno.
+ * @workers - 1 reload, one after the other, each checking that it read
+ * the file worker 0 did (@digest, the SHA-256 in hex); @err names the
+ * first that failed and why (the ones after it are not asked). 0 or
+ * -errno.
  */
-int workers_reload_others(const char *base, unsigned int workers, char *err,
-			  size_t errlen);
+int workers_reload_others(const char *base, unsigned int workers,
+			  const char *digest, char *err, size_t errlen);
 
 /*
  * A worker's life: set up as worker @worker, write one byte to @ready

@@ -106,17 +106,21 @@ static void test_restart_after_peer_delete(void **state)
  */
 static void test_restart_by_owner_only(void **state)
 {
+	/* conn0's peer, 192.0.2.1: odd, so worker 1 of 2 */
+	const unsigned int owner = ike_shard_of_addr(htonl(0xc0000201), 2);
 	unsigned int shard, restarted = 0;
 	struct te_env e;
 	uint64_t next;
 
 	(void)state;
+	assert_int_equal(owner, 1);
 	for (shard = 0; shard < 2; shard++) {
 		up(&e);
 		ike_manager_set_shard(e.side[0].m, shard, 2);
 		e.now = 400000;
 		next = peer_deletes(&e);
 		if (strstr(e.side[0].logs, "conn0: initiating again")) {
+			assert_int_equal(shard, owner);
 			restarted++;
 			assert_in_range(next, e.now + 2000, e.now + 2500);
 		} else {
