@@ -10,22 +10,21 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/sock_diag.h>
 
 #include <openssl/rand.h>
 
 #include "ike_sa.h"
+#include "loop.h"
 
 #include "steer.h"
 
-/* Offsets in the IKE header (RFC 7296 3.1). */
-#define IKE_HDR_LEN		28
+/* Offsets in the IKE header (RFC 7296 3.1; its length and flags are
+ * encoding/payload.h's). */
 #define IKE_SPI_I		0
 #define IKE_SPI_R		8
 #define IKE_FLAGS		19
-#define IKE_FLAG_INITIATOR	0x08
 /* The IPv4 source address, through the network header. */
 #define IPV4_SADDR		((uint32_t)(SKF_NET_OFF + 12))
 
@@ -78,14 +77,14 @@ size_t steer_program(struct sock_filter *prog, unsigned int workers,
 		ret0 = 2 + BODY_RET0;
 		prog[n++] = (struct sock_filter)LD_LEN;
 		prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-			IKE_HDR_LEN, 0, (uint8_t)(ret0 - 2));
+			IKE_HEADER_LEN, 0, (uint8_t)(ret0 - 2));
 		return n + body(prog + n, 0, workers);
 	}
 	/* ESP in UDP (no zero marker) and keepalives: worker 0, actun's */
 	ret0 = 4 + BODY_RET0;
 	prog[n++] = (struct sock_filter)LD_LEN;
 	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-		4 + IKE_HDR_LEN, 0, (uint8_t)(ret0 - 2));
+		4 + IKE_HEADER_LEN, 0, (uint8_t)(ret0 - 2));
 	prog[n++] = (struct sock_filter)LD_W(0);
 	prog[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0,
 		0, (uint8_t)(ret0 - 4));
@@ -119,27 +118,15 @@ static size_t probe_build(uint8_t *buf, bool natt, unsigned int worker,
 	size_t m = natt ? 4 : 0;
 	uint32_t hi;
 
-	memset(buf, 0, m + IKE_HDR_LEN);
+	memset(buf, 0, m + IKE_HEADER_LEN);
 	if (RAND_bytes(buf + m, 16) != 1)
 		return 0;
-	hi = ike_shard_fit((uint32_t)buf[m + 8] << 24 | buf[m + 9] << 16 |
-			   buf[m + 10] << 8 | buf[m + 11], worker, workers);
-	buf[m + 8] = (uint8_t)(hi >> 24);
-	buf[m + 9] = (uint8_t)(hi >> 16);
-	buf[m + 10] = (uint8_t)(hi >> 8);
-	buf[m + 11] = (uint8_t)hi;
-	buf[m + 17] = 0x20;
+	hi = ike_shard_fit(enc_get_be32(buf + m + IKE_SPI_R), worker, workers);
+	enc_put_be32(buf + m + IKE_SPI_R, hi);
+	buf[m + 17] = IKE_VERSION_MAJOR << 4 | IKE_VERSION_MINOR;
 	buf[m + IKE_FLAGS] = IKE_FLAG_INITIATOR;
-	buf[m + 27] = IKE_HDR_LEN;	/* exchange type 0: no core takes it */
-	return m + IKE_HDR_LEN;
-}
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	buf[m + 27] = IKE_HEADER_LEN;	/* exchange type 0: no core takes it */
+	return m + IKE_HEADER_LEN;
 }
 
 /* Datagrams @fd dropped so far (a full receive queue), or 0. */
@@ -166,14 +153,14 @@ static void drain(int fd)
 
 /* Read @fd until @probe comes back or @deadline; 0 or -EXDEV. */
 static int probe_wait(int fd, const uint8_t *probe, size_t len,
-		      long long deadline)
+		      uint64_t deadline)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	uint8_t buf[64];
-	long long now;
+	uint64_t now;
 	ssize_t n;
 
-	while ((now = mono_ms()) < deadline) {
+	while ((now = loop_now_ms()) < deadline) {
 		if (poll(&pfd, 1, (int)(deadline - now)) <= 0)
 			continue;
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
@@ -202,7 +189,7 @@ static bool loopback_up(void)
 static int probe_once(int fd, const struct sockaddr_in *to, bool natt,
 		      unsigned int worker, unsigned int workers, int timeout_ms)
 {
-	uint8_t probe[4 + IKE_HDR_LEN];
+	uint8_t probe[4 + IKE_HEADER_LEN];
 	size_t len = probe_build(probe, natt, worker, workers);
 	uint32_t dropped;
 	int tx, ret = 0;
@@ -218,7 +205,7 @@ static int probe_once(int fd, const struct sockaddr_in *to, bool natt,
 		   sizeof(*to)) != (ssize_t)len)
 		ret = -errno;
 	if (!ret)
-		ret = probe_wait(fd, probe, len, mono_ms() + timeout_ms);
+		ret = probe_wait(fd, probe, len, loop_now_ms() + (uint64_t)timeout_ms);
 	if (ret == -EXDEV && drops(fd) != dropped)
 		ret = -EAGAIN;
 	close(tx);

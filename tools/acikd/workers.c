@@ -227,19 +227,11 @@ static void signal_all(const struct workers *w, int sig)
 			kill(w->pids[k], sig);
 }
 
-static time_t monotonic_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec;
-}
-
 /* SIGTERM to the workers left, wait for them; SIGKILL after a while. */
 static void stop_all(struct workers *w)
 {
 	struct timespec ts = { .tv_sec = 1 };
-	time_t kill_at = monotonic_s() + WORKERS_STOP_TIMEOUT_S;
+	uint64_t kill_at = loop_now_ms() + 1000 * WORKERS_STOP_TIMEOUT_S;
 	bool killed = false;
 	sigset_t set;
 
@@ -250,7 +242,7 @@ static void stop_all(struct workers *w)
 		reap(w, true);
 		if (!running(w))
 			return;
-		if (!killed && monotonic_s() >= kill_at) {
+		if (!killed && loop_now_ms() >= kill_at) {
 			syslog(LOG_WARNING, "workers did not stop; killing them");
 			signal_all(w, SIGKILL);
 			killed = true;
