@@ -44,6 +44,21 @@ ESP (tunnel mode, RFC 4303; in UDP, RFC 3948):
                               UDP datagrams with payload HEX, sent raw
   pkt.py udp-flood DST PORT COUNT [--size N]
                               COUNT datagrams as fast as possible
+
+Counted UDP streams, for transfers through a sender whose kernel may refuse
+a datagram (Linux xfrm during its own SA swap): each datagram carries its
+number, counting only the ones the sender's kernel took.
+
+  pkt.py seq-send DST PORT --time S [--rate PPS] [--size N] [--bind A]
+                              datagrams numbered 0, 1, ... at PPS per second;
+                              a send the kernel refuses is counted by errno
+                              and its number given to the next; prints JSON
+                              {"sent": N, "refused": {"EINVAL": N, ...}}
+  pkt.py seq-recv PORT [--bind A] [--idle S]
+                              counts numbered datagrams until SIGTERM or S
+                              seconds without one (after the first); prints
+                              JSON {"received": N, "distinct": N,
+                              "highest": N} (highest -1: none)
 """
 import argparse
 import socket
@@ -501,9 +516,66 @@ def cmd_udp_flood(a):
           file=sys.stderr)
 
 
+SEQ_HDR = struct.Struct("!Q")
+
+
+def cmd_seq_send(a):
+    """Numbered datagrams at a steady rate for a while; refusals counted."""
+    import errno
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    if a.bind:
+        s.bind((a.bind, 0))
+    s.connect((a.dst, a.port))
+    pad = b"\0" * max(a.size - SEQ_HDR.size, 0)
+    sent, refused = 0, {}
+    start = time.monotonic()
+    while True:
+        now = time.monotonic() - start
+        if now >= a.time:
+            break
+        due = int(now * a.rate) + 1
+        while sent + sum(refused.values()) < due:
+            try:
+                s.send(SEQ_HDR.pack(sent) + pad)
+                sent += 1
+            except OSError as e:
+                name = errno.errorcode.get(e.errno, str(e.errno))
+                refused[name] = refused.get(name, 0) + 1
+        time.sleep(max(0.0, (due / a.rate) - (time.monotonic() - start)))
+    print(json.dumps({"sent": sent, "refused": refused}))
+
+
+def cmd_seq_recv(a):
+    """Count numbered datagrams until SIGTERM or --idle seconds of silence."""
+    import signal
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    s.bind((a.bind, a.port))
+    seen, received, stop = set(), 0, []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    s.settimeout(0.2)
+    last = None
+    while not stop:
+        try:
+            data = s.recv(65535)
+        except socket.timeout:
+            if last is not None and time.monotonic() - last > a.idle:
+                break
+            continue
+        except InterruptedError:
+            continue
+        last = time.monotonic()
+        if len(data) >= SEQ_HDR.size:
+            received += 1
+            seen.add(SEQ_HDR.unpack_from(data)[0])
+    print(json.dumps({"received": received, "distinct": len(seen),
+                      "highest": max(seen) if seen else -1}))
+
+
 def esp_subparsers(sub):
     # main() finds a command's function by name: cmd_NAME
-    for name in ("esp-send", "esp-ivs", "esp-replay", "encap-sock", "udp-raw", "udp-flood"):
+    for name in ("esp-send", "esp-ivs", "esp-replay", "encap-sock", "udp-raw", "udp-flood",
+                 "seq-send", "seq-recv"):
         globals()["cmd_" + name] = globals()["cmd_" + name.replace("-", "_")]
     p = sub.add_parser("esp-send", help="crafted ESP, well-formed or broken (ESP_CASES)")
     p.add_argument("case", choices=ESP_CASES)
@@ -545,6 +617,17 @@ def esp_subparsers(sub):
     p.add_argument("port", type=int)
     p.add_argument("count", type=int)
     p.add_argument("--size", type=int, default=64)
+    p = sub.add_parser("seq-send", help="numbered UDP datagrams, refusals counted")
+    p.add_argument("dst")
+    p.add_argument("port", type=int)
+    p.add_argument("--time", type=float, required=True)
+    p.add_argument("--rate", type=float, default=125)
+    p.add_argument("--size", type=int, default=1000)
+    p.add_argument("--bind")
+    p = sub.add_parser("seq-recv", help="count numbered UDP datagrams")
+    p.add_argument("port", type=int)
+    p.add_argument("--bind", default="0.0.0.0")
+    p.add_argument("--idle", type=float, default=5)
 
 
 def main():
