@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # actun: make            build kernel/actun.ko and tools/
-#        make check      run the VM test suite (selftests/)
+#        make check      run the VM test suite (selftests/), in about 20 min
+#        make check-full the same with the scale tests at full size (100k
+#                        tunnels, 1M routes)
 #        make demo       boot the VM and build the reference topology
 #        make deps       install missing Debian packages (as root)
 #        make checkpatch run the kernel's checkpatch.pl on kernel/ and uapi/
@@ -21,7 +23,7 @@ SELFTEST_BIN := $(SELFTEST_C:.c=)
 SELFTEST_SH := $(sort $(wildcard selftests/*.sh))
 TESTS ?= $(SELFTEST_BIN) $(SELFTEST_SH)
 
-.PHONY: all module tools acikd selftests check demo deps checkpatch clean
+.PHONY: all module tools acikd selftests check check-full demo deps checkpatch clean
 
 all: module tools acikd
 
@@ -63,8 +65,12 @@ selftests/route_trie_test: selftests/route_trie_test.c selftests/kshim/kshim.h \
 
 selftests: $(SELFTEST_BIN)
 
+# CHECK_VMS: how many test VMs run at once (selftests/check -j).
 check: deps all selftests
-	selftests/check $(TESTS)
+	selftests/check $(if $(CHECK_VMS),-j $(CHECK_VMS)) $(TESTS)
+
+check-full: deps all selftests
+	ACTUN_SCALE=full selftests/check $(if $(CHECK_VMS),-j $(CHECK_VMS)) $(TESTS)
 
 demo: deps all
 	selftests/vm-run -- selftests/demo.sh

@@ -138,6 +138,22 @@ ensure_module() {
 	[[ -d /sys/module/actun ]] || insmod_actun
 }
 
+# scale_set VAR WHAT FULL CHECK: sets VAR to FULL under `make check-full`
+# (ACTUN_SCALE=full), to CHECK otherwise, and says in the log which. The
+# scale tests take their object counts from it: make check runs them with
+# counts that still fill several levels of every table and span many dump
+# messages, make check-full with the counts the design promises (100k
+# tunnels, 1M routes).
+scale_set() {
+	if [[ ${ACTUN_SCALE:-} == full ]]; then
+		printf -v "$1" %s "$3"
+		echo "# full scale: $3 $2"
+	else
+		printf -v "$1" %s "$4"
+		echo "# make check scale: $4 $2 (make check-full runs $3)"
+	fi
+}
+
 # Print a plan line first; call finish at the end.
 begin() {
 	echo "# $*"
