@@ -3,6 +3,7 @@
 # message parser, from the committed seed corpus; any crash, leak or
 # sanitizer report fails it. ACTUN_FUZZ_SECONDS changes the duration.
 # timeout: 600
+# budget: 90
 source "$(dirname "$0")/lib/common.sh"
 
 begin "acikd message parser under libFuzzer"

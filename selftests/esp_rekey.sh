@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 900
+# budget: 90
 # Rekeying under load: while iperf3 runs (one way, then the other), a new
 # SA pair is installed on the edge and on the customer router beside the
 # old one, the customer's policy switches to its new outbound state, and

@@ -1,5 +1,6 @@
 #!/bin/bash
 # timeout: 900
+# budget: 130
 # What the edge must refuse or fix up: spoofed inner sources, malformed GRE
 # (each dropped and counted by reason, per device and per tunnel), MTU
 # (ICMP fragmentation needed), TCP MSS clamping both ways, the 4 bytes a GRE

@@ -3,6 +3,7 @@
 # or none (odd ones), prefix and tunnel: a ping to each customer prefix moves
 # exactly that customer's tunnel counters and no other tunnel's.
 # timeout: 600
+# budget: 70
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/topology.sh"
 
