@@ -13,7 +13,6 @@
 # reload on SIGHUP and "acctl ike reload" (a broken file is refused and the
 # old one kept), and take everything out again on SIGTERM.
 # timeout: 240
-# budget: 70
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/acikd.sh"
 

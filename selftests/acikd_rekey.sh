@@ -11,7 +11,7 @@
 # comes back by itself; then a reload of the edge without the connection
 # deletes its IKE SA on both ends, and the customer keeps trying.
 # timeout: 240
-# budget: 110
+# budget: 100
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/acikd.sh"
 

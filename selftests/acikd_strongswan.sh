@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 420
-# budget: 210
+# budget: 150
 # acikd against strongSwan (charon 5.9, swanctl over vici): strongSwan in a
 # customer namespace initiates, acikd answers in the edge namespace and
 # installs the Child SAs into actun. One charon and one acikd carry several

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 400
-# budget: 110
+# budget: 90
 # acikd against strongSwan (charon 5.9, swanctl), the remaining interop
 # cases: acikd as the initiator; IKE fragmentation (RFC 7383) both ways;
 # dead peer detection of a customer that vanished; a customer that comes

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 400
-# budget: 120
+# budget: 130
 # acikd's IKE and Child SA rekeying against strongSwan (charon 5.9,
 # swanctl) under traffic: on s1 strongSwan rekeys the IKE SA every 15 s
 # and the Child SA every 20 s, on s2 acikd rekeys both every 15 s (the

@@ -4,7 +4,6 @@
 # the message parser's bad-input cases. One check per test program; each
 # program's own per-test lines are in the log.
 # timeout: 300
-# budget: 80
 source "$(dirname "$0")/lib/common.sh"
 
 begin "acikd unit tests"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 240
-# budget: 140
+# budget: 80
 # acikd with `workers = 2`: the edge's acikd is a supervisor with two
 # worker processes, each with its own UDP sockets on ports 500 and 4500
 # (one SO_REUSEPORT group per port, a BPF program steers: IKE_SA_INIT by

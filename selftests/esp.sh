@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 1200
-# budget: 300
+# budget: 200
 # ESP (RFC 4303 tunnel mode) against a Linux xfrm customer router, both
 # ways: ping through every transform (gcm-aes-128, gcm-aes-256,
 # cbc-aes-128/256 with hmac-sha256, cbc-aes-128 with hmac-sha1, null with

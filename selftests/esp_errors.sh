@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 1200
-# budget: 280
+# budget: 270
 # What an ipsec tunnel must refuse, and how it counts it: crafted ESP with a
 # wrong key, a bad ICV, cut short, not whole cipher blocks, bad padding, a
 # pad length past the payload, a spoofed inner source, an unknown SPI (raw:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 900
-# budget: 100
+# budget: 130
 # GCM nonce uniqueness across an anycast fleet: two edges (server ids 1
 # and 2) hold the same outbound SA (same SPI, same key, even the same IV
 # epoch) and each sends 100k packets through it at the same time. Captured

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 600
-# budget: 160
+# budget: 150
 # Anti-replay on inbound SAs: off by default (anycast: the customer's
 # packets of one SA may reach several servers), so an ESP packet captured
 # on the wire and sent again is delivered; with replay-window N the copy is

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 900
-# budget: 80
+# budget: 70
 # GRE against Linux ip_gre customer routers: IPv4 and IPv6 both ways, TCP
 # both ways, keyed and keyless tunnels, exact per-tunnel counters, the
 # encapsulation on the wire, Linux ip_gre beside actun in one namespace, and

@@ -3,7 +3,6 @@
 # check): installed with one acctl batch, dumped back whole across many
 # netlink messages, looked up by name, and freed on device deletion.
 # timeout: 1800
-# budget: 120
 source "$(dirname "$0")/lib/common.sh"
 
 scale_set NT tunnels 100000 20000

@@ -5,7 +5,6 @@
 # dump for the whole batch; a dump per line would not finish in time),
 # dumped back whole, and freed with the device.
 # timeout: 1800
-# budget: 150
 source "$(dirname "$0")/lib/common.sh"
 
 scale_set NR routes 1000000 100000

@@ -1,6 +1,6 @@
 #!/bin/bash
 # timeout: 1800
-# budget: 240
+# budget: 90
 # The GRE scale requirement end to end: on the reference topology, an edge
 # with 100k tunnels and 1M routes (make check-full; make check: 20k and
 # 200k), installed with one acctl -b batch, still carries traffic both ways
