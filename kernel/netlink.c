@@ -1,69 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "actun" generic netlink family: policies, operations, device
- * resolution. Documentation/netlink/specs/actun.yaml is the contract these
- * tables implement; keep them in step. Per-object handlers live in
- * netlink_<object>.c.
+ * The "actun" generic netlink family: registration, device resolution,
+ * notifications. Its policies and operations are generated from
+ * Documentation/netlink/specs/actun.yaml into netlink_gen.c; per-object
+ * handlers live in netlink_<object>.c.
  */
 
-#include <linux/in6.h>
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
 
 #include "device.h"
 #include "netlink.h"
-
-const struct nla_policy actun_tunnel_policy[ACTUN_TUNNEL_A_MAX + 1] = {
-	[ACTUN_TUNNEL_A_ID]		= { .type = NLA_U32 },
-	/* Length checked by the handler, to say what the limit is. */
-	[ACTUN_TUNNEL_A_NAME]		= { .type = NLA_NUL_STRING },
-	[ACTUN_TUNNEL_A_MODE]		= { .type = NLA_U8 },
-	[ACTUN_TUNNEL_A_LOCAL_IPV4]	= { .type = NLA_BE32 },
-	[ACTUN_TUNNEL_A_REMOTE_IPV4]	= { .type = NLA_BE32 },
-	[ACTUN_TUNNEL_A_LOCAL_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[ACTUN_TUNNEL_A_REMOTE_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[ACTUN_TUNNEL_A_KEY]		= { .type = NLA_U32 },
-	[ACTUN_TUNNEL_A_NO_KEY]		= { .type = NLA_FLAG },
-	[ACTUN_TUNNEL_A_TTL]		= { .type = NLA_U8 },
-	[ACTUN_TUNNEL_A_TOS]		= { .type = NLA_U8 },
-	[ACTUN_TUNNEL_A_MTU]		= { .type = NLA_U32 },
-	[ACTUN_TUNNEL_A_ADDR_IPV4]	= { .type = NLA_BE32 },
-	[ACTUN_TUNNEL_A_ADDR_IPV6]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
-	[ACTUN_TUNNEL_A_ADDR_PREFIXLEN]	= { .type = NLA_U8 },
-	[ACTUN_TUNNEL_A_NO_ADDR]	= { .type = NLA_FLAG },
-	[ACTUN_TUNNEL_A_MSS]		= { .type = NLA_U16 },
-	[ACTUN_TUNNEL_A_ALLOW_NULL]	= NLA_POLICY_MAX(NLA_U8, 1),
-	/* Read-only: refused by actun_nl_parse_tunnel() with a reason. */
-	[ACTUN_TUNNEL_A_STATE]		= { .type = NLA_U8 },
-	[ACTUN_TUNNEL_A_IFINDEX]	= { .type = NLA_U32 },
-	[ACTUN_TUNNEL_A_STATS]		= { .type = NLA_NESTED },
-};
-
-/*
- * Lengths and ranges the handlers check themselves, to say what is wrong in
- * actun's words: the prefix against the family, the prefix length, the
- * weight, the tunnel name.
- */
-const struct nla_policy actun_route_policy[ACTUN_ROUTE_A_MAX + 1] = {
-	[ACTUN_ROUTE_A_TUNNEL_ID]	= { .type = NLA_U32 },
-	[ACTUN_ROUTE_A_FAMILY]		= { .type = NLA_U8 },
-	[ACTUN_ROUTE_A_PREFIX]		= { .type = NLA_BINARY,
-					    .len = sizeof(struct in6_addr) },
-	[ACTUN_ROUTE_A_PREFIXLEN]	= { .type = NLA_U8 },
-	[ACTUN_ROUTE_A_PRIORITY]	= { .type = NLA_U32 },
-	[ACTUN_ROUTE_A_WEIGHT]		= { .type = NLA_U32 },
-	[ACTUN_ROUTE_A_TUNNEL_NAME]	= { .type = NLA_NUL_STRING },
-};
-
-static const struct nla_policy actun_policy[ACTUN_A_MAX + 1] = {
-	[ACTUN_A_IFINDEX]	= { .type = NLA_U32 },
-	[ACTUN_A_IFNAME]	= { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[ACTUN_A_TUNNEL]	= NLA_POLICY_NESTED(actun_tunnel_policy),
-	[ACTUN_A_SA]		= NLA_POLICY_NESTED(actun_sa_policy),
-	[ACTUN_A_ROUTE]		= NLA_POLICY_NESTED(actun_route_policy),
-	[ACTUN_A_FLEET]		= NLA_POLICY_NESTED(actun_fleet_policy),
-	[ACTUN_A_SOCKET_FD]	= { .type = NLA_U32 },
-};
 
 /**
  * actun_nl_get_dev - resolve the device a request names
@@ -95,6 +42,35 @@ struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 	else if (PTR_ERR(adev) == -EOPNOTSUPP)
 		ACTUN_ERR_ATTR(extack, attr, "the device is not an actun device");
 	return adev;
+}
+
+/**
+ * actun_nl_refuse_read_only - refuse the read-only nests a request carries
+ * @tb: the parsed attributes of one set
+ * @ro: that set's read-only nests (netlink_gen.c), ending with type 0
+ * @extack: where to explain the refusal
+ *
+ * Read-only scalars are refused by their policy (NLA_REJECT with the
+ * spec's message). A nest cannot be: 6.1 refuses an NLA_REJECT attribute
+ * flagged NLA_F_NESTED as "NLA_F_NESTED not expected" before it reads the
+ * message, so the handlers call this after parsing instead.
+ *
+ * Return: 0, or -EINVAL with @extack naming the first such nest.
+ */
+int actun_nl_refuse_read_only(struct nlattr **tb,
+			      const struct actun_nl_read_only *ro,
+			      struct netlink_ext_ack *extack)
+{
+	for (; ro->type; ro++) {
+		if (tb[ro->type]) {
+			/* as the core does for NLA_REJECT: NL_SET_ERR_MSG wants a literal */
+			if (extack)
+				extack->_msg = ro->msg;
+			NL_SET_BAD_ATTR(extack, tb[ro->type]);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -164,83 +140,6 @@ static void actun_nl_post_doit(const struct genl_ops *ops, struct sk_buff *skb,
 		dev_put(adev->dev);
 }
 
-static const struct genl_ops actun_nl_ops[] = {
-	{
-		.cmd	= ACTUN_CMD_TUNNEL_NEW,
-		.doit	= actun_nl_tunnel_new,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_TUNNEL_DEL,
-		.doit	= actun_nl_tunnel_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_TUNNEL_GET,
-		.doit	= actun_nl_tunnel_get,
-		.dumpit	= actun_nl_tunnel_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_TUNNEL_SET,
-		.doit	= actun_nl_tunnel_set,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_ROUTE_NEW,
-		.doit	= actun_nl_route_new,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_ROUTE_DEL,
-		.doit	= actun_nl_route_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_ROUTE_GET,
-		.dumpit	= actun_nl_route_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_SA_NEW,
-		.doit	= actun_nl_sa_new,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_SA_DEL,
-		.doit	= actun_nl_sa_del,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_SA_GET,
-		.doit	= actun_nl_sa_get,
-		.dumpit	= actun_nl_sa_dump,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd		= ACTUN_CMD_FLEET_SET,
-		.doit		= actun_nl_fleet_set,
-		.flags		= GENL_UNS_ADMIN_PERM,
-		.internal_flags	= ACTUN_NL_NO_DEV,
-	},
-	{
-		.cmd		= ACTUN_CMD_FLEET_GET,
-		.doit		= actun_nl_fleet_get,
-		.flags		= GENL_UNS_ADMIN_PERM,
-		.internal_flags	= ACTUN_NL_NO_DEV,
-	},
-	{
-		.cmd	= ACTUN_CMD_SOCKET_ATTACH,
-		.doit	= actun_nl_socket_attach,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd	= ACTUN_CMD_SOCKET_DETACH,
-		.doit	= actun_nl_socket_detach,
-		.flags	= GENL_UNS_ADMIN_PERM,
-	},
-};
-
 static const struct genl_multicast_group actun_nl_mcgrps[] = {
 	[ACTUN_NLGRP_CONFIG] = {
 		.name	= ACTUN_MCGRP_CONFIG,
@@ -255,8 +154,8 @@ static const struct genl_multicast_group actun_nl_mcgrps[] = {
 struct genl_family actun_nl_family __ro_after_init = {
 	.name		= ACTUN_GENL_NAME,
 	.version	= ACTUN_GENL_VERSION,
+	/* Each operation has its policy (netlink_gen.c). */
 	.maxattr	= ACTUN_A_MAX,
-	.policy		= actun_policy,
 	.netnsok	= true,
 	/* Each device has its own lock; requests to different ones run in parallel. */
 	.parallel_ops	= true,

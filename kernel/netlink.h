@@ -5,6 +5,8 @@
 #include <net/genetlink.h>
 #include <linux/actun.h>
 
+#include "netlink_gen.h"
+
 struct actun_dev;
 
 /* Index of each multicast group in actun_nl_family.mcgrps. */
@@ -22,10 +24,6 @@ enum actun_nl_group {
 } while (0)
 
 extern struct genl_family actun_nl_family;
-extern const struct nla_policy actun_tunnel_policy[];
-extern const struct nla_policy actun_route_policy[];
-extern const struct nla_policy actun_sa_policy[ACTUN_SA_A_MAX + 1];
-extern const struct nla_policy actun_fleet_policy[ACTUN_FLEET_A_MAX + 1];
 
 /* genl_ops.internal_flags: the command names no device. */
 #define ACTUN_NL_NO_DEV		BIT(0)
@@ -35,6 +33,9 @@ struct actun_sa;
 
 struct actun_dev *actun_nl_get_dev(struct net *net, struct nlattr **attrs,
 				   struct netlink_ext_ack *extack);
+int actun_nl_refuse_read_only(struct nlattr **tb,
+			      const struct actun_nl_read_only *ro,
+			      struct netlink_ext_ack *extack);
 struct sk_buff *actun_nl_notify_alloc(struct genl_info *info);
 void actun_nl_notify_commit(struct sk_buff *skb, struct genl_info *info,
 			    int fill_err);
@@ -44,25 +45,8 @@ struct actun_tunnel *actun_nl_find_tunnel(struct actun_dev *adev,
 					  struct nlattr *nest, int miss_type,
 					  struct netlink_ext_ack *extack);
 
-int actun_nl_tunnel_new(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_tunnel_del(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_tunnel_get(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_tunnel_set(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_tunnel_dump(struct sk_buff *skb, struct netlink_callback *cb);
-
-int actun_nl_route_new(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_route_del(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb);
-
-int actun_nl_sa_new(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_sa_del(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_sa_get(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb);
+/* The handlers of the operations are declared in netlink_gen.h. */
 void actun_nl_sa_expire_notify(struct actun_sa *sa, u8 expiry);
-int actun_nl_fleet_set(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_fleet_get(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_socket_attach(struct sk_buff *skb, struct genl_info *info);
-int actun_nl_socket_detach(struct sk_buff *skb, struct genl_info *info);
 
 int actun_netlink_init(void);
 void actun_netlink_exit(void);

@@ -79,7 +79,7 @@ static int actun_nl_parse_route(struct genl_info *info, struct nlattr **tb)
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, ACTUN_ROUTE_A_MAX, info->attrs[ACTUN_A_ROUTE],
-				actun_route_policy, info->extack);
+				actun_route_nl_policy, info->extack);
 }
 
 /* The prefix a NEW or DEL names: family, prefix and prefix length. */
@@ -272,7 +272,7 @@ static int actun_nl_route_dump_filter(struct actun_dev *adev,
 	struct actun_tunnel *tunnel;
 	int err, i;
 
-	err = nla_parse_nested(tb, ACTUN_ROUTE_A_MAX, nest, actun_route_policy,
+	err = nla_parse_nested(tb, ACTUN_ROUTE_A_MAX, nest, actun_route_nl_policy,
 			       cb->extack);
 	if (err)
 		return err;

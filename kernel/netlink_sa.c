@@ -15,42 +15,6 @@
 #include "sa.h"
 #include "tunnel.h"
 
-/* Longest key any transform takes: AES-256 with the GCM salt. */
-#define ACTUN_SA_KEY_MAX	36
-
-const struct nla_policy actun_sa_policy[ACTUN_SA_A_MAX + 1] = {
-	[ACTUN_SA_A_TUNNEL_ID]		= { .type = NLA_U32 },
-	[ACTUN_SA_A_SPI]		= { .type = NLA_U32 },
-	[ACTUN_SA_A_DIR]		= NLA_POLICY_RANGE(NLA_U8, ACTUN_SA_DIR_IN,
-							   ACTUN_SA_DIR_OUT),
-	[ACTUN_SA_A_TUNNEL_NAME]	= { .type = NLA_NUL_STRING },
-	[ACTUN_SA_A_ENC_ALG]		= { .type = NLA_U8 },
-	[ACTUN_SA_A_ENC_KEY]		= { .type = NLA_BINARY,
-					    .len = ACTUN_SA_KEY_MAX },
-	[ACTUN_SA_A_AUTH_ALG]		= { .type = NLA_U8 },
-	[ACTUN_SA_A_AUTH_KEY]		= { .type = NLA_BINARY,
-					    .len = ACTUN_SA_KEY_MAX },
-	[ACTUN_SA_A_ENCAP_SPORT]	= { .type = NLA_U16 },
-	[ACTUN_SA_A_ENCAP_DPORT]	= { .type = NLA_U16 },
-	[ACTUN_SA_A_REPLAY_WINDOW]	= { .type = NLA_U32 },
-	[ACTUN_SA_A_ESN]		= { .type = NLA_FLAG },
-	[ACTUN_SA_A_SOFT_BYTES]		= { .type = NLA_U64 },
-	[ACTUN_SA_A_HARD_BYTES]		= { .type = NLA_U64 },
-	[ACTUN_SA_A_SOFT_SECONDS]	= { .type = NLA_U64 },
-	[ACTUN_SA_A_HARD_SECONDS]	= { .type = NLA_U64 },
-	/* Read-only: refused by actun_nl_sa_config() with a reason. */
-	[ACTUN_SA_A_EXPIRED]		= { .type = NLA_U8 },
-	[ACTUN_SA_A_AGE]		= { .type = NLA_U64 },
-	[ACTUN_SA_A_SERVER_ID]		= { .type = NLA_U16 },
-	[ACTUN_SA_A_STATS]		= { .type = NLA_NESTED },
-	[ACTUN_SA_A_IFINDEX]		= { .type = NLA_U32 },
-	[ACTUN_SA_A_EPOCH]		= { .type = NLA_U16 },
-};
-
-const struct nla_policy actun_fleet_policy[ACTUN_FLEET_A_MAX + 1] = {
-	[ACTUN_FLEET_A_SERVER_ID]	= { .type = NLA_U16 },
-};
-
 /* ---- replies ----------------------------------------------------------- */
 
 static int actun_nl_sa_put_stats(struct sk_buff *skb, struct actun_sa *sa)
@@ -174,7 +138,7 @@ static int actun_nl_sa_parse(struct genl_info *info, struct nlattr **tb)
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ACTUN_A_SA);
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, ACTUN_SA_A_MAX, nest, actun_sa_policy,
+	return nla_parse_nested(tb, ACTUN_SA_A_MAX, nest, actun_sa_nl_policy,
 				info->extack);
 }
 
@@ -356,18 +320,12 @@ static int actun_nl_sa_config(struct nlattr **tb, struct nlattr *nest,
 			      struct actun_sa_config *cfg,
 			      struct netlink_ext_ack *extack)
 {
-	static const int read_only[] = {
-		ACTUN_SA_A_EXPIRED, ACTUN_SA_A_AGE, ACTUN_SA_A_SERVER_ID,
-		ACTUN_SA_A_STATS, ACTUN_SA_A_IFINDEX,
-	};
-	unsigned int i;
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(read_only); i++)
-		if (tb[read_only[i]]) {
-			ACTUN_ERR_ATTR(extack, tb[read_only[i]], "attribute is read-only");
-			return -EINVAL;
-		}
+	/* The policy refused the other read-only attributes. */
+	err = actun_nl_refuse_read_only(tb, actun_sa_read_only, extack);
+	if (err)
+		return err;
 	if (tb[ACTUN_SA_A_ESN]) {
 		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_ESN],
 			       "extended sequence numbers are not supported: anycast SAs run without ESN");
@@ -572,7 +530,7 @@ static int actun_nl_sa_dump_check(struct sk_buff *skb,
 	cb->args[0] = adev->dev->ifindex;
 	if (nest)
 		err = nla_parse_nested(tb, ACTUN_SA_A_MAX, nest,
-				       actun_sa_policy, cb->extack);
+				       actun_sa_nl_policy, cb->extack);
 	if (!err && nest &&
 	    (tb[ACTUN_SA_A_TUNNEL_ID] || tb[ACTUN_SA_A_TUNNEL_NAME])) {
 		mutex_lock(&adev->lock);
@@ -676,7 +634,7 @@ int actun_nl_fleet_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	err = nla_parse_nested(tb, ACTUN_FLEET_A_MAX, info->attrs[ACTUN_A_FLEET],
-			       actun_fleet_policy, info->extack);
+			       actun_fleet_nl_policy, info->extack);
 	if (err)
 		return err;
 	if (!tb[ACTUN_FLEET_A_SERVER_ID]) {

@@ -113,28 +113,6 @@ static void actun_nl_notify_send(struct sk_buff *skb, struct actun_dev *adev,
 							    cmd, NULL));
 }
 
-/* Attributes that replies carry and requests must not. */
-static int actun_nl_check_read_only(struct nlattr **tb,
-				    struct netlink_ext_ack *extack)
-{
-	if (tb[ACTUN_TUNNEL_A_STATE]) {
-		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_STATE],
-			       "tunnel state is read-only");
-		return -EINVAL;
-	}
-	if (tb[ACTUN_TUNNEL_A_IFINDEX]) {
-		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_IFINDEX],
-			       "tunnel ifindex is read-only (name the device with ACTUN_A_IFINDEX)");
-		return -EINVAL;
-	}
-	if (tb[ACTUN_TUNNEL_A_STATS]) {
-		ACTUN_ERR_ATTR(extack, tb[ACTUN_TUNNEL_A_STATS],
-			       "tunnel statistics are read-only");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int actun_nl_parse_tunnel(struct genl_info *info, struct nlattr **tb)
 {
 	int err;
@@ -145,10 +123,11 @@ static int actun_nl_parse_tunnel(struct genl_info *info, struct nlattr **tb)
 	}
 	err = nla_parse_nested(tb, ACTUN_TUNNEL_A_MAX,
 			       info->attrs[ACTUN_A_TUNNEL],
-			       actun_tunnel_policy, info->extack);
+			       actun_tunnel_nl_policy, info->extack);
 	if (err)
 		return err;
-	return actun_nl_check_read_only(tb, info->extack);
+	return actun_nl_refuse_read_only(tb, actun_tunnel_read_only,
+					 info->extack);
 }
 
 static bool actun_name_valid(const char *name)

@@ -241,6 +241,56 @@ TEST_F(nl, sa_and_fleet_requests)
 	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, NULL, &self->err));
 }
 
+/*
+ * The policies generated from the spec: each command takes only the
+ * attributes the spec lists for its requests, and read-only attributes
+ * are refused by every command, a nest by the handler.
+ */
+TEST_F(nl, spec_policies)
+{
+	struct nlattr *nest, *inner;
+	struct nl_msg *msg = tunnel_msg(self->sock, ACTUN_CMD_TUNNEL_NEW,
+					self->ifindex, &nest);
+
+	put_valid(msg, "t1");
+	nla_nest_end(msg, nest);
+	inner = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	nla_nest_end(msg, inner);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_STREQ("Unsupported attribute", self->err.msg);
+	EXPECT_EQ(ACTUN_A_ROUTE, self->err.attr);
+
+	/* FLEET_GET takes nothing, not even a device. */
+	msg = actun_msg_new(self->sock, ACTUN_CMD_FLEET_GET, NLM_F_ACK);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
+	EXPECT_EQ(ACTUN_A_IFINDEX, self->err.attr);
+
+	/* SA_DEL as well as SA_NEW refuses a read-only attribute. */
+	msg = actun_msg_new(self->sock, ACTUN_CMD_SA_DEL, NLM_F_ACK);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_SA | NLA_F_NESTED);
+	nla_put_u32(msg, ACTUN_SA_A_SPI, 0x100);
+	nla_put_u8(msg, ACTUN_SA_A_DIR, ACTUN_SA_DIR_OUT);
+	nla_put_u64(msg, ACTUN_SA_A_AGE, 1);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: attribute is read-only", self->err.msg);
+	EXPECT_EQ(ACTUN_SA_A_AGE, self->err.attr);
+
+	/* A read-only nest, from the generated table. */
+	msg = actun_msg_new(self->sock, ACTUN_CMD_SA_NEW, NLM_F_ACK);
+	nla_put_u32(msg, ACTUN_A_IFINDEX, self->ifindex);
+	nest = nla_nest_start(msg, ACTUN_A_SA | NLA_F_NESTED);
+	nla_put_u32(msg, ACTUN_SA_A_SPI, 0x100);
+	nla_put_u8(msg, ACTUN_SA_A_DIR, ACTUN_SA_DIR_OUT);
+	inner = nla_nest_start(msg, ACTUN_SA_A_STATS | NLA_F_NESTED);
+	nla_put_u64(msg, ACTUN_SA_STATS_A_PACKETS, 1);
+	nla_nest_end(msg, inner);
+	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, nest, &self->err));
+	EXPECT_STREQ("actun: attribute is read-only", self->err.msg);
+	EXPECT_EQ(ACTUN_SA_A_STATS, self->err.attr);
+}
+
 TEST_F(nl, missing_device)
 {
 	struct nlattr *nest;
