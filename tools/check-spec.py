@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0 OR MIT
-"""Check Documentation/netlink/specs/actun.yaml against uapi/linux/actun.h:
-every attribute set, enum and command in the same order with the same
-numbers, and every const with the header's value. Exit 1 on a mismatch.
+"""Check Documentation/netlink/specs/actun.yaml against the code that
+implements it, and exit 1 on a mismatch:
+
+- uapi/linux/actun.h (hand-written): every attribute set, enum and command
+  in the same order with the same numbers, every const with its value;
+- the files tools/netlink-gen.py writes from the spec (the kernel's
+  policies and operations, libactun's attribute tables): byte for byte
+  what the generator makes of the spec now.
 
     tools/check-spec.py [SPEC [HEADER]]      (make -C tools check-spec)
 """
+import importlib.util
 import os
 import re
 import sys
@@ -44,6 +50,15 @@ def c_const(header, name):
     expr = re.sub(r"ACTUN_\w+",
                   lambda n: str(c_const(header, n.group(0))), expr)
     return eval(expr, {"__builtins__": {}})  # digits, parens, + and -
+
+
+def generated_stale():
+    """The generated files that differ from what SPEC gives now."""
+    path = os.path.join(TOP, "tools", "netlink-gen.py")
+    mod_spec = importlib.util.spec_from_file_location("netlink_gen", path)
+    gen = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(gen)
+    return gen.check(SPEC)
 
 
 def main():
@@ -90,6 +105,9 @@ def main():
     for cmd in cmds[1:]:
         if cmd not in spec_ops:
             errors.append("command %s is not in the spec" % cmd)
+    for path in generated_stale():
+        errors.append("%s is not what tools/netlink-gen.py makes of the "
+                      "spec; run `make -C tools netlink-gen`" % path)
     for e in errors:
         print("check-spec: " + e, file=sys.stderr)
     return 1 if errors else 0
