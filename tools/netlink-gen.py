@@ -60,15 +60,14 @@ class Spec:
         self.consts = {d["name"]: d["value"]
                        for d in self.y["definitions"] if d["type"] == "const"}
         self.sets = {s["name"]: s for s in self.y["attribute-sets"]}
-        self.top = self.y["operations"]["list"][0]["attribute-set"]
-        self.ops = []
-        value = 0
-        for op in self.y["operations"]["list"]:
-            value = op.get("value", value + 1)
-            self.ops.append((value, op))
+        self.ops = self.y["operations"]["list"]
+        self.top = self.ops[0]["attribute-set"]
         for s in self.y["attribute-sets"]:
             for a in s["attributes"]:
                 self.check_attr(s, a)
+        for op in self.ops:
+            if op["attribute-set"] != self.top:
+                self.fail(op["name"], "every operation uses set " + self.top)
 
     def fail(self, where, why):
         sys.exit("netlink-gen: %s: %s" % (where, why))
@@ -112,8 +111,12 @@ class Spec:
         for kind in ("do", "dump"):
             names |= set(op.get(kind, {}).get("request", {})
                          .get("attributes", []))
-        top = self.sets[self.top]
-        return [a for a in top["attributes"] if a["name"] in names]
+        top = self.sets[self.top]["attributes"]
+        unknown = names - {a["name"] for a in top}
+        if unknown:
+            self.fail(op["name"], "no attributes %s in set %s"
+                      % (sorted(unknown), self.top))
+        return [a for a in top if a["name"] in names]
 
 
 # ---- kernel ----------------------------------------------------------------
@@ -203,7 +206,7 @@ def kernel_sets(spec):
                     order.append(inner)
 
     used = set()
-    for _, op in spec.ops:
+    for op in spec.ops:
         used |= {a["name"] for a in spec.requests(op)}
     visit(spec.top, used)
     return order
@@ -248,7 +251,7 @@ def kernel_c(spec):
         out += ["\t{ }", "};", ""]
     out += ["/* Top level, per command: the attributes each one takes */", ""]
     top = spec.sets[spec.top]
-    for _, op in spec.ops:
+    for op in spec.ops:
         if spec.requests(op):
             out += policy(spec, "%s_%s_nl_policy" % (fam, c_ident(op["name"])),
                           top, spec.requests(op), True)
@@ -276,7 +279,7 @@ def kernel_c(spec):
 
 def genl_ops(spec):
     """Operations the kernel runs: those with a do or a dump."""
-    return [op for _, op in spec.ops if "do" in op or "dump" in op]
+    return [op for op in spec.ops if "do" in op or "dump" in op]
 
 
 def kernel_h(spec):
