@@ -254,7 +254,9 @@ TEST_F(nl, spec_policies)
 
 	put_valid(msg, "t1");
 	nla_nest_end(msg, nest);
+	/* not empty: libnl drops an empty nest */
 	inner = nla_nest_start(msg, ACTUN_A_ROUTE | NLA_F_NESTED);
+	nla_put_u8(msg, ACTUN_ROUTE_A_FAMILY, AF_INET);
 	nla_nest_end(msg, inner);
 	EXPECT_EQ(-EINVAL, send_msg(self->sock, msg, NULL, &self->err));
 	EXPECT_STREQ("Unsupported attribute", self->err.msg);
