@@ -13,15 +13,7 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/acikd.sh"
 
-ACIKD=$ACTUN_REPO/tools/acikd/acikd
-
-begin "acikd behind a NAT: NAT-T and keepalives keep the mapping"
-ensure_module
-if [[ ! -x $ACIKD ]]; then
-	check "acikd is built" false
-	finish
-	exit
-fi
+ak_begin "acikd behind a NAT: NAT-T and keepalives keep the mapping"
 T=$(mktemp -d)
 EDGE_PID=
 CUST_PID=

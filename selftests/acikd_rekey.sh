@@ -15,15 +15,7 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/acikd.sh"
 
-ACIKD=$ACTUN_REPO/tools/acikd/acikd
-
-begin "acikd: IKE and Child SA rekeying, INITIAL_CONTACT, DELETE on reload"
-ensure_module
-if [[ ! -x $ACIKD ]]; then
-	check "acikd is built" false
-	finish
-	exit
-fi
+ak_begin "acikd: IKE and Child SA rekeying, INITIAL_CONTACT, DELETE on reload"
 ak_two_ends
 T=$(mktemp -d)
 ak_conf c1 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 "rekey_time = 1h" \

@@ -24,17 +24,10 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/acikd.sh"
 
-ACIKD=$ACTUN_REPO/tools/acikd/acikd
 CTL=/run/acikd.edge.ctl
 N=4
 
-begin "acikd with two worker processes: steering, merged show, reload, rekeys, stop"
-ensure_module
-if [[ ! -x $ACIKD ]]; then
-	check "acikd is built" false
-	finish
-	exit
-fi
+ak_begin "acikd with two worker processes: steering, merged show, reload, rekeys, stop"
 T=$(mktemp -d)
 SUP=
 CUST_PID=

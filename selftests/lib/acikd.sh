@@ -1,6 +1,8 @@
 # acikd daemons in network namespaces, for the acikd_*.sh tests. Source it
 # after lib/common.sh; then:
 #
+#   ak_begin TITLE       begin TITLE, load actun, and end the test with one
+#                        failed check unless acikd is built ($ACIKD)
 #   ak_two_ends          namespaces edge (192.0.2.1, LAN 10.1.0.1/24) and
 #                        cust (192.0.2.2, LAN 10.2.0.1/24) on one veth, an
 #                        actun device ac0 in each with the ipsec tunnels
@@ -37,6 +39,18 @@
 #                        drops by reason of NS's actun devices (ethtool -S)
 #                        and of its tunnels, and xfrm's XfrmInNoStates (raw
 #                        ESP of an SPI actun does not know goes on to xfrm)
+
+ACIKD=$ACTUN_REPO/tools/acikd/acikd
+
+ak_begin() {
+	begin "$1"
+	ensure_module
+	if [[ ! -x $ACIKD ]]; then
+		check "acikd is built" false
+		finish
+		exit
+	fi
+}
 
 # _ak_link CUST_ADDR...: namespaces edge and cust, the veth between them
 _ak_link() {
