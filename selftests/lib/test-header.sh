@@ -12,3 +12,7 @@ test_header() {
 		index($0, key) == 1 && $3 ~ /^[0-9]+$/ { print $3; exit }' "$1" 2>/dev/null)
 	echo "${v:-$3}"
 }
+
+# test_timeout TEST, test_budget TEST: the two headers with their defaults.
+test_timeout() { test_header "$1" timeout 300; }
+test_budget() { test_header "$1" budget 60; }
