@@ -527,14 +527,15 @@ def cmd_seq_send(a):
         s.bind((a.bind, 0))
     s.connect((a.dst, a.port))
     pad = b"\0" * max(a.size - SEQ_HDR.size, 0)
-    sent, refused = 0, {}
+    sent, tries, refused = 0, 0, {}
     start = time.monotonic()
     while True:
         now = time.monotonic() - start
         if now >= a.time:
             break
         due = int(now * a.rate) + 1
-        while sent + sum(refused.values()) < due:
+        while tries < due:
+            tries += 1
             try:
                 s.send(SEQ_HDR.pack(sent) + pad)
                 sent += 1
