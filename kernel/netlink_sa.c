@@ -21,20 +21,45 @@ static int actun_nl_sa_put_stats(struct sk_buff *skb, struct actun_sa *sa)
 {
 	u64 c[ACTUN_SC_MAX];
 	struct nlattr *nest;
-	int i;
+	int i, attr;
 
+	/* As for tunnels: counters added since the pad attribute follow it. */
 	BUILD_BUG_ON(ACTUN_SA_STATS_A_PACKETS + ACTUN_SC_MAX !=
-		     ACTUN_SA_STATS_A_PAD);
+		     ACTUN_SA_STATS_A_MAX);
 	actun_counters_read(sa->stats, ACTUN_SC_MAX, c);
 	nest = nla_nest_start(skb, ACTUN_SA_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < ACTUN_SC_MAX; i++)
-		if (nla_put_u64_64bit(skb, ACTUN_SA_STATS_A_PACKETS + i, c[i],
-				      ACTUN_SA_STATS_A_PAD))
+	for (i = 0; i < ACTUN_SC_MAX; i++) {
+		attr = ACTUN_SA_STATS_A_PACKETS + i;
+		if (attr >= ACTUN_SA_STATS_A_PAD)
+			attr++;
+		if (nla_put_u64_64bit(skb, attr, c[i], ACTUN_SA_STATS_A_PAD))
 			return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+/*
+ * The server id and epoch an outbound SA's IVs carry: a fleet SA's are the
+ * namespace's claim at the time, none while there is no claim.
+ */
+static int actun_nl_sa_put_iv(struct sk_buff *skb, struct actun_sa *sa)
+{
+	struct actun_fleet *fleet;
+	u32 claim;
+
+	if (sa->dir != ACTUN_SA_DIR_OUT)
+		return 0;
+	if (!sa->fleet)
+		return nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id) ||
+		       nla_put_u16(skb, ACTUN_SA_A_EPOCH, sa->epoch);
+	fleet = &actun_net(dev_net(sa->tunnel->adev->dev))->fleet;
+	if (!actun_fleet_claimed(fleet, &claim))
+		return 0;
+	return nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, claim >> 16) ||
+	       nla_put_u16(skb, ACTUN_SA_A_EPOCH, claim & 0xffff);
 }
 
 static int actun_nl_sa_put(struct sk_buff *skb, struct actun_sa *sa)
@@ -66,9 +91,8 @@ static int actun_nl_sa_put(struct sk_buff *skb, struct actun_sa *sa)
 	    nla_put_u8(skb, ACTUN_SA_A_EXPIRED, READ_ONCE(sa->expiry)) ||
 	    nla_put_u64_64bit(skb, ACTUN_SA_A_AGE,
 			      ktime_get_seconds() - sa->added, ACTUN_SA_A_PAD) ||
-	    (sa->dir == ACTUN_SA_DIR_OUT &&
-	     (nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id) ||
-	      nla_put_u16(skb, ACTUN_SA_A_EPOCH, sa->epoch))) ||
+	    actun_nl_sa_put_iv(skb, sa) ||
+	    (sa->fleet && nla_put_flag(skb, ACTUN_SA_A_FLEET)) ||
 	    actun_nl_sa_put_stats(skb, sa))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -281,6 +305,12 @@ static int actun_nl_sa_limits(struct nlattr **tb, struct actun_sa_config *cfg,
 	}
 	if (cfg->replay_window && cfg->dir != ACTUN_SA_DIR_IN) {
 		ACTUN_ERR_ATTR(extack, window, "a replay window belongs on an inbound SA");
+		return -EINVAL;
+	}
+	cfg->fleet = nla_get_flag(tb[ACTUN_SA_A_FLEET]);
+	if (cfg->fleet && tb[ACTUN_SA_A_EPOCH]) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_EPOCH],
+			       "a fleet SA takes its epoch from the namespace's claim");
 		return -EINVAL;
 	}
 	if (tb[ACTUN_SA_A_EPOCH]) {
