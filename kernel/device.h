@@ -11,6 +11,7 @@
 #include <net/gro_cells.h>
 
 #include "endpoint.h"
+#include "fleet.h"
 #include "route.h"
 #include "sa.h"
 #include "stats.h"
@@ -52,7 +53,7 @@ struct actun_dev {
  * @hook_users: actun devices in the namespace; the GRE receive hook is
  *	registered while there is one (under RTNL)
  * @sa_in: inbound SAs of every actun device of the namespace, by SPI
- * @server_id: this server's id in its fleet (ACTUN_FLEET_A_SERVER_ID)
+ * @fleet: this server's id in its fleet and its claim (ACTUN_A_FLEET)
  */
 struct actun_net {
 	struct list_head devices;
@@ -60,7 +61,7 @@ struct actun_net {
 	struct actun_endpoints gre;
 	unsigned int hook_users;
 	struct actun_sa_index sa_in;
-	u16 server_id;
+	struct actun_fleet fleet;
 };
 
 extern unsigned int actun_net_id;

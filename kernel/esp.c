@@ -8,7 +8,9 @@
  * Explicit IVs: for GCM the 8 bytes are the 16-bit fleet server id, a
  * 16-bit epoch new with each installation of the SA, and the 32-bit
  * per-server sequence number, so servers sharing one replicated SA never
- * reuse a nonce (Documentation/esp.md); for CBC they are random.
+ * reuse a nonce (Documentation/esp.md); for CBC they are random. A fleet
+ * SA takes server id and epoch from the namespace's claim as it sends,
+ * and sends nothing while the namespace holds no valid claim.
  *
  * Crypto may complete asynchronously (cryptd when the FPU is busy): each
  * packet then holds its SA, whose tunnel it holds, and the device, until
@@ -215,7 +217,9 @@ static int actun_esp_add_trailer(struct actun_sa *sa, struct sk_buff *skb,
 	return nfrags;
 }
 
-static void actun_esp_write_header(struct actun_esp_ctx *ctx, u32 seq)
+/* @id_epoch: server id << 16 | epoch, the upper half of a GCM IV. */
+static void actun_esp_write_header(struct actun_esp_ctx *ctx, u32 id_epoch,
+				   u32 seq)
 {
 	struct actun_sa *sa = ctx->sa;
 	struct ip_esp_hdr *esph;
@@ -225,17 +229,20 @@ static void actun_esp_write_header(struct actun_esp_ctx *ctx, u32 seq)
 	esph->seq_no = htonl(seq);
 	if (sa->enc == ACTUN_SA_ENC_GCM_AES_128 ||
 	    sa->enc == ACTUN_SA_ENC_GCM_AES_256)
-		put_unaligned_be64((u64)sa->server_id << 48 |
-				   (u64)sa->epoch << 32 | seq, ctx->iv);
+		put_unaligned_be64((u64)id_epoch << 32 | seq, ctx->iv);
 	else
 		get_random_bytes(ctx->iv, sa->ivlen);
 	memcpy(esph->enc_data, ctx->iv, sa->ivlen);
 }
 
-/* The sending state of one packet, shared by the segments of a GSO one. */
+/*
+ * The sending state of one packet, shared by the segments of a GSO one;
+ * @id_epoch is the server id << 16 | epoch its GCM IVs carry.
+ */
 struct actun_esp_tx {
 	struct actun_dev *adev;
 	struct actun_sa *sa;
+	u32 id_epoch;
 	struct rtable *rt;
 	__be32 saddr;
 	__be32 daddr;
@@ -314,7 +321,7 @@ static int actun_esp_encrypt(const struct actun_esp_tx *tx, struct sk_buff *skb)
 		return ACTUN_DROP_TX_NOMEM;
 	}
 	actun_esp_ctx_fill(ctx, tx, skb, len);
-	actun_esp_write_header(ctx, seq);
+	actun_esp_write_header(ctx, tx->id_epoch, seq);
 	skb->ip_summed = CHECKSUM_NONE;
 	actun_counters_add2(sa->stats, ACTUN_SC_PACKETS, 1, ACTUN_SC_BYTES, len);
 	err = actun_esp_set_crypt(ctx, nfrags, elen);
@@ -337,6 +344,30 @@ static void actun_esp_xmit_one(const struct actun_esp_tx *tx,
 
 	if (reason >= 0)
 		actun_esp_tx_drop(tx->adev, skb, reason);
+}
+
+/*
+ * The server id and epoch the packet's IVs carry: a fleet SA's are the
+ * namespace's claim, read once for the packet (all its GSO segments), and
+ * without a valid claim it does not send. fleet.h says why a claim
+ * changing meanwhile is harmless.
+ */
+static bool actun_esp_claim(struct actun_esp_tx *tx,
+			    struct actun_tunnel *tunnel, int *reason)
+{
+	struct actun_sa *sa = tx->sa;
+
+	if (!sa->fleet) {
+		tx->id_epoch = (u32)sa->server_id << 16 | sa->epoch;
+		return true;
+	}
+	if (actun_fleet_sending(&actun_net(dev_net(tx->adev->dev))->fleet,
+				&tx->id_epoch))
+		return true;
+	actun_sa_count(sa, ACTUN_SC_DROP_NO_CLAIM);
+	actun_tunnel_count(tunnel, ACTUN_TC_TX_DROP_NO_CLAIM);
+	*reason = ACTUN_DROP_TX_NO_CLAIM;
+	return false;
 }
 
 static bool actun_esp_tx_prepare(struct actun_esp_tx *tx,
@@ -397,7 +428,8 @@ netdev_tx_t actun_esp_xmit(struct actun_dev *adev, struct actun_tunnel *tunnel,
 		reason = ACTUN_DROP_TX_NO_SA;
 		goto drop;
 	}
-	if (!actun_esp_tx_prepare(&tx, tunnel, skb, &reason))
+	if (!actun_esp_claim(&tx, tunnel, &reason) ||
+	    !actun_esp_tx_prepare(&tx, tunnel, skb, &reason))
 		goto drop;
 	if (!skb_is_gso(skb)) {
 		actun_esp_xmit_one(&tx, skb);

@@ -27,7 +27,7 @@ static int __net_init actun_net_init(struct net *net)
 	INIT_LIST_HEAD(&an->devices);
 	atomic_set(&an->generation, 1);
 	an->hook_users = 0;
-	an->server_id = 0;
+	actun_fleet_init(&an->fleet);
 	err = actun_sa_index_init(&an->sa_in);
 	if (err)
 		return err;
@@ -65,6 +65,7 @@ static void __net_exit actun_net_exit_batch(struct list_head *net_list)
 static void __net_exit actun_net_exit(struct net *net)
 {
 	actun_sa_index_destroy(&actun_net(net)->sa_in);
+	actun_fleet_destroy(&actun_net(net)->fleet);
 }
 
 /*

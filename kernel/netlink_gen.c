@@ -64,6 +64,7 @@ const struct nla_policy actun_sa_nl_policy[ACTUN_SA_A_MAX + 1] = {
 	[ACTUN_SA_A_IFINDEX]		= { .type = NLA_REJECT,
 					    .reject_message = "actun: attribute is read-only" },
 	[ACTUN_SA_A_EPOCH]		= { .type = NLA_U16 },
+	[ACTUN_SA_A_FLEET]		= { .type = NLA_FLAG },
 };
 
 const struct nla_policy actun_route_nl_policy[ACTUN_ROUTE_A_MAX + 1] = {
@@ -78,6 +79,12 @@ const struct nla_policy actun_route_nl_policy[ACTUN_ROUTE_A_MAX + 1] = {
 
 const struct nla_policy actun_fleet_nl_policy[ACTUN_FLEET_A_MAX + 1] = {
 	[ACTUN_FLEET_A_SERVER_ID]	= { .type = NLA_U16 },
+	[ACTUN_FLEET_A_EPOCH]		= { .type = NLA_U16 },
+	[ACTUN_FLEET_A_LEASE_MS]	= { .type = NLA_U32 },
+	[ACTUN_FLEET_A_RENEW]		= { .type = NLA_FLAG },
+	[ACTUN_FLEET_A_RELEASE]		= { .type = NLA_FLAG },
+	[ACTUN_FLEET_A_LEASE_LEFT_MS]	= { .type = NLA_REJECT,
+					    .reject_message = "actun: lease left is read-only" },
 };
 
 /* Read-only nests, refused by actun_nl_refuse_read_only() */

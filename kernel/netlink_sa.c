@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SA commands (NEW, DEL, GET and its dump, the EXPIRE notification), the
- * namespace's fleet identity, and the NAT-T socket hand-over. Keys go in
- * and never come out: no reply or notification carries them.
+ * namespace's fleet identity and claim, and the NAT-T socket hand-over.
+ * Keys go in and never come out: no reply or notification carries them.
  */
 
 #include <linux/netdevice.h>
@@ -21,20 +21,45 @@ static int actun_nl_sa_put_stats(struct sk_buff *skb, struct actun_sa *sa)
 {
 	u64 c[ACTUN_SC_MAX];
 	struct nlattr *nest;
-	int i;
+	int i, attr;
 
+	/* As for tunnels: counters added since the pad attribute follow it. */
 	BUILD_BUG_ON(ACTUN_SA_STATS_A_PACKETS + ACTUN_SC_MAX !=
-		     ACTUN_SA_STATS_A_PAD);
+		     ACTUN_SA_STATS_A_MAX);
 	actun_counters_read(sa->stats, ACTUN_SC_MAX, c);
 	nest = nla_nest_start(skb, ACTUN_SA_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < ACTUN_SC_MAX; i++)
-		if (nla_put_u64_64bit(skb, ACTUN_SA_STATS_A_PACKETS + i, c[i],
-				      ACTUN_SA_STATS_A_PAD))
+	for (i = 0; i < ACTUN_SC_MAX; i++) {
+		attr = ACTUN_SA_STATS_A_PACKETS + i;
+		if (attr >= ACTUN_SA_STATS_A_PAD)
+			attr++;
+		if (nla_put_u64_64bit(skb, attr, c[i], ACTUN_SA_STATS_A_PAD))
 			return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
+}
+
+/*
+ * The server id and epoch an outbound SA's IVs carry: a fleet SA's are the
+ * namespace's claim at the time, none while there is no claim.
+ */
+static int actun_nl_sa_put_iv(struct sk_buff *skb, struct actun_sa *sa)
+{
+	struct actun_fleet *fleet;
+	u32 claim;
+
+	if (sa->dir != ACTUN_SA_DIR_OUT)
+		return 0;
+	if (!sa->fleet)
+		return nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id) ||
+		       nla_put_u16(skb, ACTUN_SA_A_EPOCH, sa->epoch);
+	fleet = &actun_net(dev_net(sa->tunnel->adev->dev))->fleet;
+	if (!actun_fleet_claimed(fleet, &claim))
+		return 0;
+	return nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, claim >> 16) ||
+	       nla_put_u16(skb, ACTUN_SA_A_EPOCH, claim & 0xffff);
 }
 
 static int actun_nl_sa_put(struct sk_buff *skb, struct actun_sa *sa)
@@ -66,9 +91,8 @@ static int actun_nl_sa_put(struct sk_buff *skb, struct actun_sa *sa)
 	    nla_put_u8(skb, ACTUN_SA_A_EXPIRED, READ_ONCE(sa->expiry)) ||
 	    nla_put_u64_64bit(skb, ACTUN_SA_A_AGE,
 			      ktime_get_seconds() - sa->added, ACTUN_SA_A_PAD) ||
-	    (sa->dir == ACTUN_SA_DIR_OUT &&
-	     (nla_put_u16(skb, ACTUN_SA_A_SERVER_ID, sa->server_id) ||
-	      nla_put_u16(skb, ACTUN_SA_A_EPOCH, sa->epoch))) ||
+	    actun_nl_sa_put_iv(skb, sa) ||
+	    (sa->fleet && nla_put_flag(skb, ACTUN_SA_A_FLEET)) ||
 	    actun_nl_sa_put_stats(skb, sa))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -283,6 +307,12 @@ static int actun_nl_sa_limits(struct nlattr **tb, struct actun_sa_config *cfg,
 		ACTUN_ERR_ATTR(extack, window, "a replay window belongs on an inbound SA");
 		return -EINVAL;
 	}
+	cfg->fleet = nla_get_flag(tb[ACTUN_SA_A_FLEET]);
+	if (cfg->fleet && tb[ACTUN_SA_A_EPOCH]) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_EPOCH],
+			       "a fleet SA takes its epoch from the namespace's claim");
+		return -EINVAL;
+	}
 	if (tb[ACTUN_SA_A_EPOCH]) {
 		if (cfg->dir != ACTUN_SA_DIR_OUT) {
 			ACTUN_ERR_ATTR(extack, tb[ACTUN_SA_A_EPOCH], "an IV epoch belongs on an outbound SA");
@@ -406,7 +436,7 @@ int actun_nl_sa_new(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	sa = actun_sa_create(&cfg,
-			     READ_ONCE(actun_net(dev_net(adev->dev))->server_id),
+			     READ_ONCE(actun_net(dev_net(adev->dev))->fleet.server_id),
 			     info->extack);
 	if (IS_ERR(sa))
 		return PTR_ERR(sa);
@@ -599,20 +629,27 @@ int actun_nl_sa_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* ---- fleet identity and NAT-T socket ----------------------------------- */
+/* ---- fleet identity and claim, NAT-T socket ----------------------------- */
 
-static int actun_nl_fleet_fill(struct sk_buff *skb, struct net *net,
+/* The caller holds the fleet lock, so that the reply is one state. */
+static int actun_nl_fleet_fill(struct sk_buff *skb, struct actun_fleet *fleet,
 			       u32 portid, u32 seq, u8 cmd)
 {
 	struct nlattr *nest;
 	void *hdr;
+	u32 claim;
 
+	lockdep_assert_held(&fleet->lock);
 	hdr = genlmsg_put(skb, portid, seq, &actun_nl_family, 0, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, ACTUN_A_FLEET);
-	if (!nest || nla_put_u16(skb, ACTUN_FLEET_A_SERVER_ID,
-				 READ_ONCE(actun_net(net)->server_id))) {
+	if (!nest ||
+	    nla_put_u16(skb, ACTUN_FLEET_A_SERVER_ID, fleet->server_id) ||
+	    (actun_fleet_claimed(fleet, &claim) &&
+	     (nla_put_u16(skb, ACTUN_FLEET_A_EPOCH, claim & 0xffff) ||
+	      nla_put_u32(skb, ACTUN_FLEET_A_LEASE_LEFT_MS,
+			  actun_fleet_lease_left_ms(fleet))))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -621,52 +658,161 @@ static int actun_nl_fleet_fill(struct sk_buff *skb, struct net *net,
 	return 0;
 }
 
+/* What a FLEET_SET request asks for. */
+enum actun_nl_fleet_op {
+	ACTUN_NL_FLEET_SET_ID,
+	ACTUN_NL_FLEET_CLAIM,
+	ACTUN_NL_FLEET_RENEW,
+	ACTUN_NL_FLEET_RELEASE,
+};
+
+/*
+ * The four requests FLEET_SET takes: server id alone; server id, epoch
+ * and lease (a claim); the same with renew; release alone. Returns the
+ * enum actun_nl_fleet_op, or a negative errno for any other mix.
+ */
+static int actun_nl_fleet_op(struct nlattr **tb, struct nlattr *nest,
+			     struct netlink_ext_ack *extack)
+{
+	bool renew = tb[ACTUN_FLEET_A_RENEW];
+	u32 lease;
+
+	if (tb[ACTUN_FLEET_A_RELEASE]) {
+		if (tb[ACTUN_FLEET_A_SERVER_ID] || tb[ACTUN_FLEET_A_EPOCH] ||
+		    tb[ACTUN_FLEET_A_LEASE_MS] || renew) {
+			ACTUN_ERR_ATTR(extack, tb[ACTUN_FLEET_A_RELEASE],
+				       "release takes no other fleet attribute");
+			return -EINVAL;
+		}
+		return ACTUN_NL_FLEET_RELEASE;
+	}
+	if (!tb[ACTUN_FLEET_A_EPOCH] && !tb[ACTUN_FLEET_A_LEASE_MS] && !renew) {
+		if (!tb[ACTUN_FLEET_A_SERVER_ID]) {
+			NL_SET_ERR_MSG_MOD(extack, "nothing to set: give a server id");
+			NL_SET_ERR_ATTR_MISS(extack, nest, ACTUN_FLEET_A_SERVER_ID);
+			return -EINVAL;
+		}
+		return ACTUN_NL_FLEET_SET_ID;
+	}
+	if (!tb[ACTUN_FLEET_A_SERVER_ID] || !tb[ACTUN_FLEET_A_EPOCH] ||
+	    !tb[ACTUN_FLEET_A_LEASE_MS]) {
+		if (renew)
+			NL_SET_ERR_MSG_MOD(extack, "a renewal needs server id, epoch and lease");
+		else
+			NL_SET_ERR_MSG_MOD(extack, "a claim needs server id, epoch and lease");
+		NL_SET_ERR_ATTR_MISS(extack, nest,
+				     !tb[ACTUN_FLEET_A_SERVER_ID] ? ACTUN_FLEET_A_SERVER_ID :
+				     !tb[ACTUN_FLEET_A_EPOCH] ? ACTUN_FLEET_A_EPOCH :
+				     ACTUN_FLEET_A_LEASE_MS);
+		return -EINVAL;
+	}
+	lease = nla_get_u32(tb[ACTUN_FLEET_A_LEASE_MS]);
+	if (!lease || lease > ACTUN_FLEET_LEASE_MS_MAX) {
+		ACTUN_ERR_ATTR(extack, tb[ACTUN_FLEET_A_LEASE_MS],
+			       "lease out of range (1-3600000 ms)");
+		return -ERANGE;
+	}
+	return renew ? ACTUN_NL_FLEET_RENEW : ACTUN_NL_FLEET_CLAIM;
+}
+
+/*
+ * Carry out @op under the fleet lock. Sets *@dropped when a claim went,
+ * and fills @notify (if any) with the state it leaves.
+ */
+static int actun_nl_fleet_apply(struct actun_fleet *fleet, int op,
+				struct nlattr **tb, struct genl_info *info,
+				struct sk_buff *notify, bool *dropped)
+{
+	u16 id = tb[ACTUN_FLEET_A_SERVER_ID] ?
+		 nla_get_u16(tb[ACTUN_FLEET_A_SERVER_ID]) : 0;
+	u16 epoch = tb[ACTUN_FLEET_A_EPOCH] ?
+		    nla_get_u16(tb[ACTUN_FLEET_A_EPOCH]) : 0;
+	u32 lease = tb[ACTUN_FLEET_A_LEASE_MS] ?
+		    nla_get_u32(tb[ACTUN_FLEET_A_LEASE_MS]) : 0;
+	int err = 0;
+
+	mutex_lock(&fleet->lock);
+	switch (op) {
+	case ACTUN_NL_FLEET_SET_ID:
+		*dropped = actun_fleet_set_id(fleet, id);
+		break;
+	case ACTUN_NL_FLEET_CLAIM:
+		actun_fleet_claim(fleet, id, epoch, lease);
+		break;
+	case ACTUN_NL_FLEET_RENEW:
+		err = actun_fleet_renew(fleet, id, epoch, lease);
+		if (err)
+			ACTUN_ERR_ATTR(info->extack, tb[ACTUN_FLEET_A_EPOCH],
+				       "no such claim to renew: the namespace holds no claim of this server id and epoch");
+		break;
+	default:
+		*dropped = actun_fleet_release(fleet);
+		break;
+	}
+	if (!err && notify)
+		actun_nl_notify_commit(notify, info,
+				       actun_nl_fleet_fill(notify, fleet,
+							   info->snd_portid,
+							   info->snd_seq,
+							   ACTUN_CMD_FLEET_SET));
+	mutex_unlock(&fleet->lock);
+	return err;
+}
+
 int actun_nl_fleet_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[ACTUN_FLEET_A_MAX + 1];
+	struct nlattr *nest = info->attrs[ACTUN_A_FLEET];
 	struct net *net = genl_info_net(info);
 	struct sk_buff *notify;
-	int err;
+	bool dropped = false;
+	int op, err;
 
-	if (!info->attrs[ACTUN_A_FLEET]) {
+	if (!nest) {
 		NL_SET_ERR_MSG_MOD(info->extack, "missing fleet attributes");
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, ACTUN_A_FLEET);
 		return -EINVAL;
 	}
-	err = nla_parse_nested(tb, ACTUN_FLEET_A_MAX, info->attrs[ACTUN_A_FLEET],
+	err = nla_parse_nested(tb, ACTUN_FLEET_A_MAX, nest,
 			       actun_fleet_nl_policy, info->extack);
 	if (err)
 		return err;
-	if (!tb[ACTUN_FLEET_A_SERVER_ID]) {
-		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set: give a server id");
-		return -EINVAL;
-	}
+	op = actun_nl_fleet_op(tb, nest, info->extack);
+	if (op < 0)
+		return op;
 	notify = actun_nl_notify_alloc(info);
 	if (IS_ERR(notify))
 		return PTR_ERR(notify);
-	WRITE_ONCE(actun_net(net)->server_id,
-		   nla_get_u16(tb[ACTUN_FLEET_A_SERVER_ID]));
+	err = actun_nl_fleet_apply(&actun_net(net)->fleet, op, tb, info, notify,
+				   &dropped);
+	if (err) {
+		nlmsg_free(notify);
+		return err;
+	}
+	/* SAs report the claim: a dump across this change is torn. */
 	actun_net_changed(net);
-	if (notify)
-		actun_nl_notify_commit(notify, info,
-				       actun_nl_fleet_fill(notify, net,
-							   info->snd_portid,
-							   info->snd_seq,
-							   ACTUN_CMD_FLEET_SET));
+	/* No packet takes a dropped claim once the request returns. */
+	if (dropped)
+		synchronize_net();
 	return 0;
 }
 
 int actun_nl_fleet_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct actun_fleet *fleet = &actun_net(genl_info_net(info))->fleet;
 	struct sk_buff *reply;
+	int err;
 
 	reply = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!reply)
 		return -ENOMEM;
-	if (actun_nl_fleet_fill(reply, genl_info_net(info), info->snd_portid,
-				info->snd_seq, ACTUN_CMD_FLEET_GET)) {
+	mutex_lock(&fleet->lock);
+	err = actun_nl_fleet_fill(reply, fleet, info->snd_portid, info->snd_seq,
+				  ACTUN_CMD_FLEET_GET);
+	mutex_unlock(&fleet->lock);
+	if (err) {
 		nlmsg_free(reply);
-		return -EMSGSIZE;
+		return err;
 	}
 	return genlmsg_reply(reply, info);
 }

@@ -21,17 +21,23 @@ static int actun_nl_put_stats(struct sk_buff *skb, struct actun_tunnel *tunnel)
 {
 	u64 c[ACTUN_TC_MAX];
 	struct nlattr *nest;
-	int i;
+	int i, attr;
 
-	/* Counter i is reported as attribute ACTUN_STATS_A_RX_PACKETS + i. */
-	BUILD_BUG_ON(ACTUN_STATS_A_RX_PACKETS + ACTUN_TC_MAX != ACTUN_STATS_A_PAD);
+	/*
+	 * Counter i is reported as attribute ACTUN_STATS_A_RX_PACKETS + i,
+	 * one more from ACTUN_STATS_A_PAD on: counters added since the pad
+	 * attribute follow it, so that no attribute changes its number.
+	 */
+	BUILD_BUG_ON(ACTUN_STATS_A_RX_PACKETS + ACTUN_TC_MAX != ACTUN_STATS_A_MAX);
 	actun_counters_read(tunnel->stats, ACTUN_TC_MAX, c);
 	nest = nla_nest_start(skb, ACTUN_TUNNEL_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = 0; i < ACTUN_TC_MAX; i++) {
-		if (nla_put_u64_64bit(skb, ACTUN_STATS_A_RX_PACKETS + i, c[i],
-				      ACTUN_STATS_A_PAD)) {
+		attr = ACTUN_STATS_A_RX_PACKETS + i;
+		if (attr >= ACTUN_STATS_A_PAD)
+			attr++;
+		if (nla_put_u64_64bit(skb, attr, c[i], ACTUN_STATS_A_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}

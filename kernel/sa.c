@@ -213,7 +213,8 @@ static void actun_sa_set_lifetimes(struct actun_sa *sa,
 /**
  * actun_sa_create - build an SA that is not yet linked to a tunnel
  * @cfg: what it is to be; the netlink layer has checked the values
- * @server_id: the namespace's fleet server id, baked into outbound IVs
+ * @server_id: the namespace's fleet server id, baked into the IVs of
+ *	outbound SAs other than fleet SAs
  * @extack: where to explain a refusal
  *
  * Allocates the crypto transform (which may load crypto modules), so call
@@ -241,8 +242,12 @@ struct actun_sa *actun_sa_create(const struct actun_sa_config *cfg,
 	sa->spi_be = htonl(cfg->spi);
 	sa->dir = cfg->dir;
 	actun_sa_set_alg(sa, alg);
-	sa->server_id = server_id;
-	sa->epoch = cfg->has_epoch ? cfg->epoch : get_random_u16();
+	sa->fleet = cfg->fleet;
+	/* A fleet SA's IVs take the namespace's claim at send time. */
+	if (!sa->fleet) {
+		sa->server_id = server_id;
+		sa->epoch = cfg->has_epoch ? cfg->epoch : get_random_u16();
+	}
 	sa->encap = cfg->encap;
 	sa->sport = cfg->sport;
 	sa->dport = cfg->dport;

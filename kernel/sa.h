@@ -30,7 +30,8 @@ struct net;
 
 /**
  * enum actun_sa_counter - per-SA counters, in the order of the
- *	ACTUN_SA_STATS_A_* attributes they are reported as
+ *	ACTUN_SA_STATS_A_* attributes they are reported as, which skip
+ *	ACTUN_SA_STATS_A_PAD
  */
 enum actun_sa_counter {
 	ACTUN_SC_PACKETS,
@@ -41,6 +42,7 @@ enum actun_sa_counter {
 	ACTUN_SC_DROP_TRUNCATED,
 	ACTUN_SC_DROP_EXPIRED,
 	ACTUN_SC_DROP_SEQ_EXHAUSTED,
+	ACTUN_SC_DROP_NO_CLAIM,
 	ACTUN_SC_MAX
 };
 
@@ -74,6 +76,7 @@ struct actun_replay {
  * @replay_window: 0 or the window size
  * @epoch: outbound GCM IV epoch
  * @has_epoch: @epoch was given; else a random one is drawn
+ * @fleet: a replicated SA (ACTUN_SA_A_FLEET)
  * @soft_bytes: lifetime limits, 0 for none
  * @hard_bytes: see @soft_bytes
  * @soft_seconds: see @soft_bytes
@@ -94,6 +97,7 @@ struct actun_sa_config {
 	u32 replay_window;
 	u16 epoch;
 	bool has_epoch;
+	bool fleet;
 	u32 rx_top;
 	u64 soft_bytes;
 	u64 hard_bytes;
@@ -117,6 +121,9 @@ struct actun_sa_config {
  *	a multiple of this
  * @server_id: outbound: the fleet server id in the first 16 bits of IVs
  * @epoch: outbound: the next 16 bits of IVs, new for each installation
+ * @fleet: a replicated SA: outbound, it sends only under the namespace's
+ *	claim, whose server id and epoch its GCM IVs carry instead of
+ *	@server_id and @epoch
  * @encap: ESP in UDP
  * @sport: UDP source port, network order
  * @dport: UDP destination port, network order
@@ -153,6 +160,7 @@ struct actun_sa {
 	u8 align;
 	u16 server_id;
 	u16 epoch;
+	bool fleet;
 	bool encap;
 	__be16 sport;
 	__be16 dport;

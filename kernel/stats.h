@@ -21,6 +21,8 @@
  * @ACTUN_DROP_TX_OUTER_ROUTE: no route to the tunnel's remote, or a loop
  * @ACTUN_DROP_TX_NOMEM: no memory for headroom or offload state
  * @ACTUN_DROP_TX_CRYPTO: encryption failed
+ * @ACTUN_DROP_TX_NO_CLAIM: the tunnel's outbound SA is a fleet SA and the
+ *	namespace holds no valid claim
  * @ACTUN_DROP_RX_NO_TUNNEL: GRE between actun endpoints, no tunnel has its key
  * @ACTUN_DROP_RX_VERSION: GRE version not 0
  * @ACTUN_DROP_RX_FLAGS: routing or unknown GRE flags, or a bad checksum
@@ -44,6 +46,7 @@ enum actun_drop_reason {
 	ACTUN_DROP_TX_OUTER_ROUTE,
 	ACTUN_DROP_TX_NOMEM,
 	ACTUN_DROP_TX_CRYPTO,
+	ACTUN_DROP_TX_NO_CLAIM,
 	ACTUN_DROP_RX_NO_TUNNEL,
 	ACTUN_DROP_RX_VERSION,
 	ACTUN_DROP_RX_FLAGS,
@@ -69,6 +72,7 @@ enum actun_drop_reason {
 	"tx_drop_outer_route",		\
 	"tx_drop_nomem",		\
 	"tx_drop_crypto",		\
+	"tx_drop_no_claim",		\
 	"rx_drop_no_tunnel",		\
 	"rx_drop_version",		\
 	"rx_drop_flags",		\
@@ -89,7 +93,8 @@ enum actun_drop_reason {
 
 /**
  * enum actun_tunnel_counter - per-tunnel counters, in the order of the
- *	ACTUN_STATS_A_* attributes they are reported as (see uapi)
+ *	ACTUN_STATS_A_* attributes they are reported as (see uapi), which
+ *	skip ACTUN_STATS_A_PAD
  */
 enum actun_tunnel_counter {
 	ACTUN_TC_RX_PACKETS,
@@ -105,6 +110,7 @@ enum actun_tunnel_counter {
 	ACTUN_TC_TX_DROP_NO_SA,
 	ACTUN_TC_RX_DROP_AUTH,
 	ACTUN_TC_RX_DROP_REPLAY,
+	ACTUN_TC_TX_DROP_NO_CLAIM,
 	ACTUN_TC_MAX
 };
 

@@ -16,6 +16,10 @@ check "acctl sa help shows the add grammar" \
 check "acctl help sa is acctl sa help" \
 	sh -c '[ "$(acctl help sa)" = "$(acctl sa help)" ]'
 check "acctl fleet help" sh -c 'acctl fleet help | grep -q "acctl fleet set server-id ID"'
+check "acctl fleet help has the claim grammar" \
+	sh -c 'acctl fleet help | grep -qF "acctl fleet set server-id ID [ epoch EPOCH lease MS [ renew ] ]" &&
+		acctl fleet help | grep -q "acctl fleet release"'
+check "acctl sa help has fleet" sh -c 'acctl sa help | grep -qF "[ epoch N | fleet ]"'
 check "acctl socket help" sh -c 'acctl socket help | grep -q "acctl socket attach dev DEV"'
 check "acctl monitor help mentions sa expire" sh -c 'acctl monitor help | grep -q "sa expire soft"'
 check "acctl tunnel help has allow-null" sh -c 'acctl tunnel help | grep -q "allow-null { on | off }"'
@@ -81,6 +85,23 @@ check_error 'Error: unknown argument "id" for "fleet set", try "acctl fleet help
 check_error 'Error: duplicate "server-id": "2" is the second value.' \
 	acctl fleet set server-id 1 server-id 2
 check_error 'Command "bogus" is unknown, try "acctl fleet help".' acctl fleet bogus
+check_error 'Error: argument "lease" is required.' acctl fleet set server-id 1 epoch 2
+check_error 'Error: argument "epoch" is required.' acctl fleet set server-id 1 lease 1000
+check_error 'Error: argument "server-id" is required.' acctl fleet set epoch 2 lease 1000
+check_error 'Error: "renew" needs "epoch" and "lease", try "acctl fleet help".' \
+	acctl fleet set server-id 1 renew
+check_error 'Error: duplicate "renew".' acctl fleet set server-id 1 epoch 2 lease 9 renew renew
+check_error 'Error: duplicate "epoch": "3" is the second value.' \
+	acctl fleet set server-id 1 epoch 2 epoch 3 lease 9
+check_error 'Error: argument "65536" is wrong: epoch must be a number from 0 to 65535' \
+	acctl fleet set server-id 1 epoch 65536 lease 1000
+check_error 'Error: argument "1s" is wrong: lease must be a number of milliseconds' \
+	acctl fleet set server-id 1 epoch 2 lease 1s
+check_error 'Command line is not complete. Try "acctl fleet help".' \
+	acctl fleet set server-id 1 epoch 2 lease
+check_error 'Error: unknown argument "now" for "fleet release", try "acctl fleet help".' \
+	acctl fleet release now
+check_error 'Error: duplicate "fleet".' acctl $SA enc null fleet fleet
 
 check_error 'Command line is not complete. Try "acctl socket help".' acctl socket
 check_error 'Error: argument "dev" is required.' acctl socket attach

@@ -241,6 +241,105 @@ TEST_F(nl, sa_and_fleet_requests)
 	EXPECT_EQ(-EOPNOTSUPP, send_msg(self->sock, msg, NULL, &self->err));
 }
 
+/* FLEET_SET of a server id with the read-only lease left, as none sends. */
+static int fleet_set_lease_left(struct actun_sock *sock, struct actun_error *err)
+{
+	struct nl_msg *msg = actun_msg_new(sock, ACTUN_CMD_FLEET_SET, NLM_F_ACK);
+	struct nlattr *nest = nla_nest_start(msg, ACTUN_A_FLEET | NLA_F_NESTED);
+
+	nla_put_u16(msg, ACTUN_FLEET_A_SERVER_ID, 7);
+	nla_put_u32(msg, ACTUN_FLEET_A_LEASE_LEFT_MS, 1000);
+	return send_msg(sock, msg, nest, err);
+}
+
+#define FLEET(...) (&(struct actun_fleet){ __VA_ARGS__ })
+#define F_ID(v)	.server_id = (v), .present = ACTUN_FLEET_F(ACTUN_FLEET_A_SERVER_ID)
+#define F_CLAIM(id, e, ms)	.server_id = (id), .epoch = (e), .lease_ms = (ms), \
+	.present = ACTUN_FLEET_F(ACTUN_FLEET_A_SERVER_ID) | \
+		   ACTUN_FLEET_F(ACTUN_FLEET_A_EPOCH) | \
+		   ACTUN_FLEET_F(ACTUN_FLEET_A_LEASE_MS)
+
+/*
+ * The claim of FLEET_SET: which combinations it takes, the lease's range,
+ * the read-only lease left, renewals of a claim the namespace does not
+ * hold, and what GET reports.
+ */
+TEST_F(nl, fleet_claim)
+{
+	struct actun_fleet got;
+
+	EXPECT_EQ(-EINVAL, fleet_set_lease_left(self->sock, &self->err));
+	EXPECT_STREQ("actun: lease left is read-only", self->err.msg);
+	EXPECT_EQ(ACTUN_FLEET_A_LEASE_LEFT_MS, self->err.attr);
+
+	EXPECT_EQ(-EINVAL, actun_fleet_set(self->sock,
+		  FLEET(.server_id = 7, .epoch = 9,
+			.present = ACTUN_FLEET_F(ACTUN_FLEET_A_SERVER_ID) |
+				   ACTUN_FLEET_F(ACTUN_FLEET_A_EPOCH)),
+		  &self->err));
+	EXPECT_STREQ("actun: a claim needs server id, epoch and lease", self->err.msg);
+	EXPECT_TRUE(self->err.has_miss_type);
+	EXPECT_EQ(ACTUN_FLEET_A_LEASE_MS, self->err.miss_type);
+
+	EXPECT_EQ(-EINVAL, actun_fleet_set(self->sock,
+		  FLEET(F_ID(7), .renew = true), &self->err));
+	EXPECT_STREQ("actun: a renewal needs server id, epoch and lease", self->err.msg);
+
+	EXPECT_EQ(-EINVAL, actun_fleet_set(self->sock,
+		  FLEET(F_ID(7), .release = true), &self->err));
+	EXPECT_STREQ("actun: release takes no other fleet attribute", self->err.msg);
+	EXPECT_EQ(ACTUN_FLEET_A_RELEASE, self->err.attr);
+
+	EXPECT_EQ(-ERANGE, actun_fleet_set(self->sock, FLEET(F_CLAIM(7, 9, 0)),
+					   &self->err));
+	EXPECT_STREQ("actun: lease out of range (1-3600000 ms)", self->err.msg);
+	EXPECT_EQ(ACTUN_FLEET_A_LEASE_MS, self->err.attr);
+	EXPECT_EQ(-ERANGE, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(7, 9, ACTUN_FLEET_LEASE_MS_MAX + 1)), &self->err));
+
+	/* A new namespace holds no claim: nothing to renew. */
+	EXPECT_EQ(-ESRCH, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(7, 9, 1000), .renew = true), &self->err));
+	EXPECT_EQ(0, strncmp("actun: no such claim to renew", self->err.msg, 29));
+	ASSERT_EQ(0, actun_fleet_get(self->sock, &got, &self->err));
+	EXPECT_FALSE(actun_fleet_claimed(&got));
+	EXPECT_FALSE(got.present & ACTUN_FLEET_F(ACTUN_FLEET_A_LEASE_LEFT_MS));
+
+	/* A claim; GET reports it; only its own pair renews it. */
+	ASSERT_EQ(0, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(7, 9, ACTUN_FLEET_LEASE_MS_MAX)), &self->err));
+	ASSERT_EQ(0, actun_fleet_get(self->sock, &got, &self->err));
+	EXPECT_EQ(7, got.server_id);
+	EXPECT_TRUE(actun_fleet_claimed(&got));
+	EXPECT_EQ(9, got.epoch);
+	EXPECT_TRUE(got.present & ACTUN_FLEET_F(ACTUN_FLEET_A_LEASE_LEFT_MS));
+	EXPECT_GT(got.lease_left_ms, ACTUN_FLEET_LEASE_MS_MAX - 60000);
+	EXPECT_LE(got.lease_left_ms, ACTUN_FLEET_LEASE_MS_MAX);
+	EXPECT_EQ(-ESRCH, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(7, 10, 1000), .renew = true), &self->err));
+	EXPECT_EQ(-ESRCH, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(8, 9, 1000), .renew = true), &self->err));
+	EXPECT_EQ(0, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(7, 9, 1000), .renew = true), &self->err));
+	ASSERT_EQ(0, actun_fleet_get(self->sock, &got, &self->err));
+	EXPECT_LE(got.lease_left_ms, 1000);
+
+	/* A bare server id drops the claim, and so does release. */
+	EXPECT_EQ(0, actun_fleet_set(self->sock, FLEET(F_ID(7)), &self->err));
+	ASSERT_EQ(0, actun_fleet_get(self->sock, &got, &self->err));
+	EXPECT_FALSE(actun_fleet_claimed(&got));
+	EXPECT_EQ(-ESRCH, actun_fleet_set(self->sock,
+		  FLEET(F_CLAIM(7, 9, 1000), .renew = true), &self->err));
+	ASSERT_EQ(0, actun_fleet_set(self->sock, FLEET(F_CLAIM(7, 11, 1000)),
+				     &self->err));
+	EXPECT_EQ(0, actun_fleet_set(self->sock, FLEET(.release = true), &self->err));
+	ASSERT_EQ(0, actun_fleet_get(self->sock, &got, &self->err));
+	EXPECT_EQ(7, got.server_id);
+	EXPECT_FALSE(actun_fleet_claimed(&got));
+	/* Releasing no claim is no error. */
+	EXPECT_EQ(0, actun_fleet_set(self->sock, FLEET(.release = true), &self->err));
+}
+
 /*
  * The policies generated from the spec: each command takes only the
  * attributes the spec lists for its requests, and read-only attributes

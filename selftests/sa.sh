@@ -99,10 +99,11 @@ check "del" $A sa del tunnel cust dir out spi 0x1001
 check_eq "the SA is gone" "" "$($A -j sa show | jq -r '.[] | select(.spi == 4097) | .spi')"
 
 # Fleet identity: per namespace, baked into SAs installed afterwards.
-check_eq "server id defaults to 0" '{"server_id":0}' "$($A -j fleet show | jq -c .)"
+check_eq "server id defaults to 0, no claim" '{"server_id":0,"claimed":false}' "$($A -j fleet show | jq -c .)"
 check "set server id" $A fleet set server-id 7
-check_eq "read back" '{"server_id":7}' "$($A -j fleet show | jq -c .)"
-check_eq "other namespaces keep their own" '{"server_id":0}' "$(acctl -n sa2 -j fleet show | jq -c .)"
+check_eq "read back" '{"server_id":7,"claimed":false}' "$($A -j fleet show | jq -c .)"
+check_eq "text" "server-id 7 claim none" "$($A fleet show)"
+check_eq "other namespaces keep their own" '{"server_id":0,"claimed":false}' "$(acctl -n sa2 -j fleet show | jq -c .)"
 check "an outbound SA after the change" $A sa add tunnel cust dir out spi 0x1003 $gcm
 check_eq "it carries server id 7, the older one keeps 0" "7 0" \
 	"$($A -j sa show | jq -r '[.[] | select(.spi == 4099 or .spi == 4098) | .server_id] | reverse | join(" ")')"

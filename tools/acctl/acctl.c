@@ -22,7 +22,7 @@ static const struct acctl_cmd objects[] = {
 	{ "tunnel",  do_tunnel,  "add, change, delete and show tunnels" },
 	{ "route",   do_route,   "add, delete and show prefix routes to tunnels" },
 	{ "sa",      do_sa,      "add, delete and show ESP security associations" },
-	{ "fleet",   do_fleet,   "set and show this server's id in its fleet" },
+	{ "fleet",   do_fleet,   "set and show this server's id in its fleet, and its claim" },
 	{ "socket",  do_socket,  "hand a device its ESP-in-UDP socket, or take it back" },
 	{ "monitor", do_monitor, "print configuration changes as they happen" },
 	{ "ike",     do_ike,     "show acikd's IKE SAs, reload its configuration" },

@@ -21,7 +21,7 @@ static void sa_usage(FILE *fp)
 	fprintf(fp,
 "Usage: acctl sa add tunnel NAME dir { in | out } spi SPI enc ENC [ key HEX ]\n"
 "                    [ auth AUTH key HEX ] [ encap udp sport PORT dport PORT ]\n"
-"                    [ replay-window N ] [ epoch N ] [ esn ] [ dev DEV ]\n"
+"                    [ replay-window N ] [ epoch N | fleet ] [ esn ] [ dev DEV ]\n"
 "                    [ lifetime-bytes N ] [ lifetime-seconds N ]\n"
 "                    [ soft-lifetime-bytes N ] [ soft-lifetime-seconds N ]\n"
 "       acctl sa del tunnel NAME dir { in | out } spi SPI [ dev DEV ]\n"
@@ -54,6 +54,14 @@ static void sa_usage(FILE *fp)
 "        IV (server-id, epoch, sequence number); give a new one when a server\n"
 "        installs an SA again that it already sent with; random by default.\n"
 "        esn: extended sequence numbers, which the kernel refuses.\n"
+"fleet   a replicated SA, held by every server of the fleet. Outbound, it\n"
+"        sends only while the namespace holds a valid claim (acctl fleet set\n"
+"        ... epoch EPOCH lease MS), its GCM IVs carrying the claim's server-id\n"
+"        and epoch at the time of sending; without one it drops what it would\n"
+"        send and counts it (drop_no_claim, and tx_drop_no_claim of the tunnel\n"
+"        and the device). It takes no epoch of its own, so an SA deleted and\n"
+"        installed again with the same key needs a new claim first: its\n"
+"        sequence numbers start again at 1. Inbound, a mark only.\n"
 "\n"
 "show lists the SAs of tunnel NAME, of DEV, or of every actun device, with\n"
 "-s their counters; dir and spi narrow the list. It is the default command.\n"
@@ -132,6 +140,7 @@ static const struct sa_kw {
 	{ "replay-window", S_ADD, 0, KW_U32, ACTUN_SA_A_REPLAY_WINDOW,
 	  OFF(replay_window), "replay-window must be a number" },
 	{ "esn", S_ADD, 0, KW_FLAG, ACTUN_SA_A_ESN, 0, NULL },
+	{ "fleet", S_ADD, 0, KW_FLAG, ACTUN_SA_A_FLEET, 0, NULL },
 	{ "epoch", S_ADD, 0, KW_U16, ACTUN_SA_A_EPOCH, OFF(epoch),
 	  "epoch must be a number from 0 to 65535" },
 	{ "lifetime-bytes", S_ADD, 0, KW_U64, ACTUN_SA_A_HARD_BYTES,
@@ -392,6 +401,10 @@ static void sa_print_stats(struct json_writer *jw,
 		  s->drop_expired);
 	print_u64(jw, PRINT_ANY, "drop_seq_exhausted",
 		  " drop_seq_exhausted %llu", s->drop_seq_exhausted);
+	/* from kernels that have fleet SAs */
+	if (s->present & 1u << ACTUN_SA_STATS_A_DROP_NO_CLAIM)
+		print_u64(jw, PRINT_ANY, "drop_no_claim", " drop_no_claim %llu",
+			  s->drop_no_claim);
 	close_json_object(jw);
 }
 
@@ -428,6 +441,10 @@ void sa_print(struct acctl *ac, const struct actun_sa *sa)
 			   sa->server_id);
 	if (actun_sa_has(sa, ACTUN_SA_A_EPOCH))
 		print_uint(jw, PRINT_ANY, "epoch", " epoch %u", sa->epoch);
+	print_bool(jw, PRINT_JSON, "fleet", NULL,
+		   actun_sa_has(sa, ACTUN_SA_A_FLEET));
+	if (actun_sa_has(sa, ACTUN_SA_A_FLEET))
+		print_string(jw, PRINT_FP, NULL, " %s", "fleet");
 	/* text: soft/hard pairs; JSON: the four typed members */
 	print_u64(jw, PRINT_JSON, "soft_bytes", NULL, sa->soft_bytes);
 	print_u64(jw, PRINT_JSON, "hard_bytes", NULL, sa->hard_bytes);

@@ -399,7 +399,8 @@ static void print_stats(struct acctl *ac, const struct actun_tunnel_stats *s)
 	/* ESP counters: from kernels that have ESP */
 	if (s->present & (1u << ACTUN_STATS_A_TX_DROP_NO_SA |
 			  1u << ACTUN_STATS_A_RX_DROP_AUTH |
-			  1u << ACTUN_STATS_A_RX_DROP_REPLAY))
+			  1u << ACTUN_STATS_A_RX_DROP_REPLAY |
+			  1u << ACTUN_STATS_A_TX_DROP_NO_CLAIM))
 		print_string(jw, PRINT_FP, NULL, "%s", "\n   ");
 	if (s->present & 1u << ACTUN_STATS_A_TX_DROP_NO_SA)
 		print_u64(jw, PRINT_ANY, "tx_drop_no_sa", " tx_drop_no_sa %llu",
@@ -410,6 +411,9 @@ static void print_stats(struct acctl *ac, const struct actun_tunnel_stats *s)
 	if (s->present & 1u << ACTUN_STATS_A_RX_DROP_REPLAY)
 		print_u64(jw, PRINT_ANY, "rx_drop_replay", " rx_drop_replay %llu",
 			  s->rx_drop_replay);
+	if (s->present & 1u << ACTUN_STATS_A_TX_DROP_NO_CLAIM)
+		print_u64(jw, PRINT_ANY, "tx_drop_no_claim",
+			  " tx_drop_no_claim %llu", s->tx_drop_no_claim);
 	close_json_object(jw);
 }
 

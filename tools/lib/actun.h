@@ -197,6 +197,7 @@ struct actun_tunnel_stats {
 	uint64_t tx_drop_no_sa;
 	uint64_t rx_drop_auth;
 	uint64_t rx_drop_replay;
+	uint64_t tx_drop_no_claim;
 };
 
 /**
@@ -453,6 +454,8 @@ int actun_route_dump(struct actun_sock *sock, uint32_t ifindex,
  * @drop_truncated: in: too short, or not whole cipher blocks
  * @drop_expired: past the hard lifetime
  * @drop_seq_exhausted: out: sequence numbers used up
+ * @drop_no_claim: out, fleet SAs: not sent, the namespace held no valid
+ *	claim
  */
 struct actun_sa_stats {
 	uint32_t present;
@@ -464,12 +467,14 @@ struct actun_sa_stats {
 	uint64_t drop_truncated;
 	uint64_t drop_expired;
 	uint64_t drop_seq_exhausted;
+	uint64_t drop_no_claim;
 };
 
 /**
  * struct actun_sa - every field of enum actun_sa_attr
- * @present: ACTUN_SA_F() bits of the fields that are set; ESN is a
- *	present bit without a value
+ * @present: ACTUN_SA_F() bits of the fields that are set; ESN and FLEET
+ *	are present bits without a value (FLEET: a replicated SA, see
+ *	ACTUN_SA_A_FLEET)
  * @tunnel_id: ACTUN_SA_A_TUNNEL_ID, the ipsec tunnel
  * @tunnel_name: ACTUN_SA_A_TUNNEL_NAME, the same tunnel by name
  * @spi: ACTUN_SA_A_SPI, host byte order
@@ -488,8 +493,10 @@ struct actun_sa_stats {
  * @hard_seconds: ACTUN_SA_A_HARD_SECONDS, 0 = no limit
  * @expired: read-only, enum actun_sa_expiry
  * @age: read-only, seconds since the SA was installed
- * @server_id: read-only, outbound: the fleet server id its IVs carry
+ * @server_id: read-only, outbound: the fleet server id its IVs carry (a
+ *	fleet SA: the namespace's claim's, not present without a claim)
  * @epoch: outbound: ACTUN_SA_A_EPOCH, the IV epoch of this installation
+ *	(a fleet SA: the claim's; refused in a request with FLEET)
  * @ifindex: read-only: the device (ACTUN_SA_A_IFINDEX, else the
  *	top-level ACTUN_A_IFINDEX of the message), 0 when unknown
  * @stats: read-only, ACTUN_SA_A_STATS
@@ -618,7 +625,7 @@ int actun_sa_dump(struct actun_sock *sock, uint32_t ifindex,
 		  struct actun_error *err);
 
 /* ------------------------------------------------------------------ */
-/* Fleet identity                                                     */
+/* Fleet identity and claim                                           */
 /* ------------------------------------------------------------------ */
 
 /* Presence bit of an enum actun_fleet_attr in actun_fleet.present. */
@@ -629,19 +636,53 @@ int actun_sa_dump(struct actun_sock *sock, uint32_t ifindex,
  *	network namespace
  * @present: ACTUN_FLEET_F() bits of the fields that are set
  * @server_id: ACTUN_FLEET_A_SERVER_ID, this server's id in its fleet
+ * @epoch: ACTUN_FLEET_A_EPOCH, the epoch of the claim
+ * @lease_ms: ACTUN_FLEET_A_LEASE_MS, the lease a claim or renewal asks
+ *	for, 1..ACTUN_FLEET_LEASE_MS_MAX (the kernel checks); requests only
+ * @renew: ACTUN_FLEET_A_RENEW: only extend the current claim
+ * @release: ACTUN_FLEET_A_RELEASE: drop the claim
+ * @lease_left_ms: read-only, ACTUN_FLEET_A_LEASE_LEFT_MS: what is left of
+ *	the claim's lease, 0 once it ran out
+ *
+ * What FLEET_SET takes: SERVER_ID alone (sets the id, drops any claim);
+ * SERVER_ID, EPOCH and LEASE_MS (claims the pair, replacing any claim);
+ * the same with RENEW (renews the claim of that pair, -ESRCH when the
+ * namespace holds none); RELEASE alone. Replies carry SERVER_ID, and
+ * EPOCH and LEASE_LEFT_MS (both present) exactly while there is a claim.
+ * The flags are sent when true or when their presence bit is set; parse
+ * sets both. See enum actun_fleet_attr.
  */
 struct actun_fleet {
 	uint32_t present;
 	uint16_t server_id;
+	uint16_t epoch;
+	uint32_t lease_ms;
+	bool renew;
+	bool release;
+	uint32_t lease_left_ms;
 };
 
-/* Add an ACTUN_A_FLEET nest with the present fields; 0 or -EMSGSIZE. */
+/* Whether a reply or event says the namespace holds a claim. */
+static inline bool actun_fleet_claimed(const struct actun_fleet *fleet)
+{
+	return fleet->present & ACTUN_FLEET_F(ACTUN_FLEET_A_EPOCH);
+}
+
+/*
+ * Add an ACTUN_A_FLEET nest with the present fields, except the read-only
+ * LEASE_LEFT_MS; 0 or -EMSGSIZE.
+ */
 int actun_fleet_put(struct nl_msg *msg, const struct actun_fleet *fleet);
 
 /* Read the ACTUN_A_FLEET nest: 0, -ENOMSG (none) or -EBADMSG. */
 int actun_fleet_parse(struct nl_msg *msg, struct actun_fleet *fleet);
 
-/* ACTUN_CMD_FLEET_SET of the socket's namespace (no device). */
+/*
+ * ACTUN_CMD_FLEET_SET of the socket's namespace (no device): an id, a
+ * claim, a renewal or a release, as @fleet holds (see struct actun_fleet).
+ * A renewal the kernel refuses because the namespace holds no claim of
+ * the pair returns -ESRCH: claim a new pair.
+ */
 int actun_fleet_set(struct actun_sock *sock, const struct actun_fleet *fleet,
 		    struct actun_error *err);
 
@@ -699,7 +740,7 @@ int actun_socket_detach(struct actun_sock *sock, uint32_t ifindex,
  *	rekey now; ACTUN_SA_EXPIRY_HARD: the SA is no longer used), and
  *	the tunnel (id, name, @sa->ifindex), @sa->dir and @sa->spi say
  *	which SA. No keys: notifications never carry them.
- * @fleet: the new identity of a FLEET_SET event, else NULL
+ * @fleet: the new identity and claim of a FLEET_SET event, else NULL
  *
  * Deleting a tunnel deletes its routes without a ROUTE_DEL event each;
  * deleting a device, its tunnels and routes without any event.

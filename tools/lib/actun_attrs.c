@@ -165,6 +165,9 @@ static const struct actun_attr_info stats_attrs[ACTUN_STATS_A_MAX + 1] = {
 	[ACTUN_STATS_A_PAD] = {
 		.name = "pad", .type = ACTUN_ATTR_TYPE_PAD,
 	},
+	[ACTUN_STATS_A_TX_DROP_NO_CLAIM] = {
+		.name = "tx-drop-no-claim", .type = ACTUN_ATTR_TYPE_U64,
+	},
 };
 
 static const struct actun_attr_info sa_attrs[ACTUN_SA_A_MAX + 1] = {
@@ -254,6 +257,9 @@ static const struct actun_attr_info sa_attrs[ACTUN_SA_A_MAX + 1] = {
 	[ACTUN_SA_A_EPOCH] = {
 		.name = "epoch", .type = ACTUN_ATTR_TYPE_U16,
 	},
+	[ACTUN_SA_A_FLEET] = {
+		.name = "fleet", .type = ACTUN_ATTR_TYPE_FLAG,
+	},
 };
 
 static const struct actun_attr_info sa_stats_attrs[ACTUN_SA_STATS_A_MAX + 1] = {
@@ -284,11 +290,32 @@ static const struct actun_attr_info sa_stats_attrs[ACTUN_SA_STATS_A_MAX + 1] = {
 	[ACTUN_SA_STATS_A_PAD] = {
 		.name = "pad", .type = ACTUN_ATTR_TYPE_PAD,
 	},
+	[ACTUN_SA_STATS_A_DROP_NO_CLAIM] = {
+		.name = "drop-no-claim", .type = ACTUN_ATTR_TYPE_U64,
+	},
 };
 
 static const struct actun_attr_info fleet_attrs[ACTUN_FLEET_A_MAX + 1] = {
 	[ACTUN_FLEET_A_SERVER_ID] = {
 		.name = "server-id", .type = ACTUN_ATTR_TYPE_U16,
+	},
+	[ACTUN_FLEET_A_EPOCH] = {
+		.name = "epoch", .type = ACTUN_ATTR_TYPE_U16,
+	},
+	[ACTUN_FLEET_A_LEASE_MS] = {
+		.name = "lease-ms", .type = ACTUN_ATTR_TYPE_U32,
+		.flags = ACTUN_ATTR_F_MIN | ACTUN_ATTR_F_MAX,
+		.min = 1, .max = ACTUN_FLEET_LEASE_MS_MAX,
+	},
+	[ACTUN_FLEET_A_RENEW] = {
+		.name = "renew", .type = ACTUN_ATTR_TYPE_FLAG,
+	},
+	[ACTUN_FLEET_A_RELEASE] = {
+		.name = "release", .type = ACTUN_ATTR_TYPE_FLAG,
+	},
+	[ACTUN_FLEET_A_LEASE_LEFT_MS] = {
+		.name = "lease-left-ms", .type = ACTUN_ATTR_TYPE_U32,
+		.flags = ACTUN_ATTR_F_READ_ONLY,
 	},
 };
 

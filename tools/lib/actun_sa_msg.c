@@ -68,6 +68,7 @@ static const struct sa_field fields[] = {
 	RO(SERVER_ID,		F_U16,	server_id),
 	FIELD(EPOCH,		F_U16,	epoch),
 	RO(IFINDEX,		F_U32,	ifindex),
+	FIELD(FLEET,		F_FLAG,	present),
 };
 
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
@@ -272,6 +273,7 @@ static int parse_stats(struct nlattr *nest, struct actun_sa_stats *st)
 		[ACTUN_SA_STATS_A_DROP_TRUNCATED] = &st->drop_truncated,
 		[ACTUN_SA_STATS_A_DROP_EXPIRED] = &st->drop_expired,
 		[ACTUN_SA_STATS_A_DROP_SEQ_EXHAUSTED] = &st->drop_seq_exhausted,
+		[ACTUN_SA_STATS_A_DROP_NO_CLAIM] = &st->drop_no_claim,
 	};
 	int i;
 

@@ -198,6 +198,7 @@ static int parse_stats(struct nlattr *nest, struct actun_tunnel_stats *st)
 		[ACTUN_STATS_A_TX_DROP_NO_SA] = &st->tx_drop_no_sa,
 		[ACTUN_STATS_A_RX_DROP_AUTH] = &st->rx_drop_auth,
 		[ACTUN_STATS_A_RX_DROP_REPLAY] = &st->rx_drop_replay,
+		[ACTUN_STATS_A_TX_DROP_NO_CLAIM] = &st->tx_drop_no_claim,
 	};
 	int i;
 

@@ -56,9 +56,9 @@
  * @ACTUN_CMD_ROUTE_NEW: route a prefix to a tunnel; notification too
  * @ACTUN_CMD_ROUTE_DEL: delete a route; notification too
  * @ACTUN_CMD_ROUTE_GET: dump routes (of one tunnel, or of the device)
- * @ACTUN_CMD_FLEET_SET: set this namespace's fleet identity (ACTUN_A_FLEET);
- *	no device needed
- * @ACTUN_CMD_FLEET_GET: read it back; no device needed
+ * @ACTUN_CMD_FLEET_SET: set this namespace's fleet identity (ACTUN_A_FLEET),
+ *	or claim, renew or release a (server id, epoch) pair; no device needed
+ * @ACTUN_CMD_FLEET_GET: read them back; no device needed
  * @ACTUN_CMD_SOCKET_ATTACH: hand the device a bound IPv4 UDP socket
  *	(ACTUN_A_SOCKET_FD, normally port 4500) for ESP-in-UDP (RFC 3948):
  *	the device consumes ESP arriving on it and leaves IKE (non-ESP
@@ -243,6 +243,9 @@ enum actun_tunnel_attr {
  * @ACTUN_STATS_A_RX_DROP_REPLAY: received ESP replayed or older than the
  *	SA's replay window
  * @ACTUN_STATS_A_PAD: padding
+ * @ACTUN_STATS_A_TX_DROP_NO_CLAIM: not sent, the tunnel's outbound SA is a
+ *	fleet SA (ACTUN_SA_A_FLEET) and the network namespace holds no valid
+ *	claim (ACTUN_CMD_FLEET_SET)
  */
 enum actun_stats_attr {
 	ACTUN_STATS_A_UNSPEC,
@@ -260,6 +263,7 @@ enum actun_stats_attr {
 	ACTUN_STATS_A_RX_DROP_AUTH,
 	ACTUN_STATS_A_RX_DROP_REPLAY,
 	ACTUN_STATS_A_PAD,
+	ACTUN_STATS_A_TX_DROP_NO_CLAIM,
 
 	__ACTUN_STATS_A_MAX,
 	ACTUN_STATS_A_MAX = __ACTUN_STATS_A_MAX - 1
@@ -370,12 +374,20 @@ enum actun_sa_expiry {
  * @ACTUN_SA_A_EXPIRED: u8, enum actun_sa_expiry; read-only
  * @ACTUN_SA_A_AGE: u64, seconds since the SA was installed; read-only
  * @ACTUN_SA_A_SERVER_ID: u16, outbound, read-only: the fleet server id the
- *	SA's explicit IVs carry (fixed when the SA is installed)
+ *	SA's explicit IVs carry (fixed when the SA is installed; for a fleet
+ *	SA, the current claim's, absent while there is no claim)
  * @ACTUN_SA_A_EPOCH: u16, outbound: the middle 16 bits of every GCM
  *	explicit IV (server id || epoch || sequence number). A server that
  *	installs again an SA it has already sent with (after a restart) must
  *	give a new epoch, since its sequence numbers start again at 1; random
- *	when not given. Replies carry the value in use.
+ *	when not given. Refused with ACTUN_SA_A_FLEET. Replies carry the value
+ *	in use (for a fleet SA, the current claim's).
+ * @ACTUN_SA_A_FLEET: flag, a replicated SA, held by every server of the
+ *	fleet. Outbound, it sends only while the network namespace holds a
+ *	valid claim (ACTUN_FLEET_A_EPOCH, ACTUN_FLEET_A_LEASE_MS), and its GCM
+ *	IVs carry the claim's server id and epoch at the time of sending;
+ *	without one, packets are dropped and counted (tx_drop_no_claim,
+ *	ACTUN_SA_STATS_A_DROP_NO_CLAIM). Inbound, a mark only.
  * @ACTUN_SA_A_STATS: nest of enum actun_sa_stats_attr; read-only
  * @ACTUN_SA_A_IFINDEX: u32, the device; read-only
  * @ACTUN_SA_A_PAD: padding for 64-bit attributes
@@ -405,6 +417,7 @@ enum actun_sa_attr {
 	ACTUN_SA_A_IFINDEX,
 	ACTUN_SA_A_PAD,
 	ACTUN_SA_A_EPOCH,
+	ACTUN_SA_A_FLEET,
 
 	__ACTUN_SA_A_MAX,
 	ACTUN_SA_A_MAX = __ACTUN_SA_A_MAX - 1
@@ -425,6 +438,8 @@ enum actun_sa_attr {
  * @ACTUN_SA_STATS_A_DROP_SEQ_EXHAUSTED: out: sequence numbers used up
  *	(2^32 - 1 without ESN); rekey
  * @ACTUN_SA_STATS_A_PAD: padding
+ * @ACTUN_SA_STATS_A_DROP_NO_CLAIM: out, fleet SAs: not sent, the network
+ *	namespace holds no valid claim
  */
 enum actun_sa_stats_attr {
 	ACTUN_SA_STATS_A_UNSPEC,
@@ -437,22 +452,51 @@ enum actun_sa_stats_attr {
 	ACTUN_SA_STATS_A_DROP_EXPIRED,
 	ACTUN_SA_STATS_A_DROP_SEQ_EXHAUSTED,
 	ACTUN_SA_STATS_A_PAD,
+	ACTUN_SA_STATS_A_DROP_NO_CLAIM,
 
 	__ACTUN_SA_STATS_A_MAX,
 	ACTUN_SA_STATS_A_MAX = __ACTUN_SA_STATS_A_MAX - 1
 };
+
+/* Longest lease of a fleet claim (ACTUN_FLEET_A_LEASE_MS): one hour. */
+#define ACTUN_FLEET_LEASE_MS_MAX	3600000
 
 /**
  * enum actun_fleet_attr - attributes nested in ACTUN_A_FLEET
  * @ACTUN_FLEET_A_SERVER_ID: u16, this server's id in its fleet, unique
  *	across the fleet; default 0. It makes up the first 16 bits of every
  *	GCM explicit IV (Documentation/esp.md), so two servers holding one
- *	replicated SA never reuse a nonce. Outbound SAs keep the id they were
- *	installed with.
+ *	replicated SA never reuse a nonce. Outbound SAs that are not fleet
+ *	SAs keep the id they were installed with. Alone in FLEET_SET, it sets
+ *	the id and drops any claim.
+ * @ACTUN_FLEET_A_EPOCH: u16, the epoch of a claim: with SERVER_ID and
+ *	LEASE_MS, FLEET_SET claims the pair (server id, epoch), replacing any
+ *	claim. Fleet SAs (ACTUN_SA_A_FLEET) send only while a claim is valid,
+ *	with its server id and epoch in their GCM IVs. The fleet hands out a
+ *	pair at most once, so a namespace may send with any pair it held.
+ * @ACTUN_FLEET_A_LEASE_MS: u32, 1..ACTUN_FLEET_LEASE_MS_MAX: the claim is
+ *	valid for this many milliseconds from when the kernel processes the
+ *	request.
+ * @ACTUN_FLEET_A_RENEW: flag, with SERVER_ID, EPOCH and LEASE_MS: only
+ *	extend the current claim, which must be of the same server id and
+ *	epoch (its lease may have run out); -ESRCH when there is no such
+ *	claim (none since the module was loaded, released, or another pair).
+ * @ACTUN_FLEET_A_RELEASE: flag, alone: drop the claim; fleet SAs stop
+ *	sending before FLEET_SET returns. Releasing no claim is no error.
+ * @ACTUN_FLEET_A_LEASE_LEFT_MS: u32, read-only: milliseconds left of the
+ *	claim's lease, 0 once it ran out. GET replies and FLEET_SET events
+ *	carry it and EPOCH while there is a claim, and neither otherwise.
+ *
+ * Any other combination in FLEET_SET is refused.
  */
 enum actun_fleet_attr {
 	ACTUN_FLEET_A_UNSPEC,
 	ACTUN_FLEET_A_SERVER_ID,
+	ACTUN_FLEET_A_EPOCH,
+	ACTUN_FLEET_A_LEASE_MS,
+	ACTUN_FLEET_A_RENEW,
+	ACTUN_FLEET_A_RELEASE,
+	ACTUN_FLEET_A_LEASE_LEFT_MS,
 
 	__ACTUN_FLEET_A_MAX,
 	ACTUN_FLEET_A_MAX = __ACTUN_FLEET_A_MAX - 1
