@@ -23,9 +23,9 @@ SELFTEST_BIN := $(SELFTEST_C:.c=)
 SELFTEST_SH := $(sort $(wildcard selftests/*.sh))
 TESTS ?= $(SELFTEST_BIN) $(SELFTEST_SH)
 
-.PHONY: all module tools acikd selftests check check-full demo deps checkpatch clean
+.PHONY: all module tools acikd fleet selftests check check-full demo deps checkpatch clean
 
-all: module tools acikd
+all: module tools acikd fleet
 
 module:
 	@test -d "$(KDIR)" || { echo "no kernel build tree under /lib/modules (install linux-headers-amd64: make deps)" >&2; exit 1; }
@@ -33,6 +33,10 @@ module:
 
 tools:
 	$(MAKE) -C tools
+
+# The fleet agent (libnats); it links libactun.
+fleet: tools
+	$(MAKE) -C tools/fleet all tests
 
 # acikd's library, its unit tests and its fuzz target; selftests/acikd_*.sh
 # run the tests and a bounded fuzzing session in the VM.
@@ -87,4 +91,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C tools clean
 	$(MAKE) -C tools/acikd clean clean-encoding
+	$(MAKE) -C tools/fleet clean
 	rm -f $(SELFTEST_BIN)
