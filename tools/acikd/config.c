@@ -266,6 +266,7 @@ static const struct key acikd_keys[] = {
 	{ "cookie-threshold", cv_uint, CFG(half_open_cookie_threshold), 0, 1,
 	  0, false },
 	{ "dh-reuse", cv_uint, CFG(dh_reuse_seconds), 0, 1, 0, false },
+	{ "fleet", cv_path, CFG(fleet_path), 0, 1, 0, false },
 	{ "keepalive", cv_uint, CFG(keepalive_seconds), 0, 1, 0, false },
 	{ "workers", cv_uint, CFG(workers), 0, 1, 0, false },
 };

@@ -153,6 +153,8 @@ struct conn {
  *	(RFC 3948 2.3); 0: none
  * @workers: worker processes, each with its own event loop and share of
  *	the IKE SAs (workers.h); 1: the process does it all
+ * @fleet_path: acfleetd's socket: replicate Child SAs and routes to the
+ *	fleet (fleet_feed.h); empty: this edge only
  * @digest: SHA-256 of the file's bytes: the workers of a reload check
  *	that they all read the same version
  */
@@ -164,6 +166,7 @@ struct acikd_config {
 	unsigned int dh_reuse_seconds;
 	unsigned int keepalive_seconds;
 	unsigned int workers;
+	char fleet_path[108];
 	uint8_t digest[CONFIG_DIGEST_LEN];
 };
 

@@ -414,6 +414,14 @@ static const char *err_text(const struct actun_error *err, int ret)
 	return err->msg[0] ? err->msg : strerror(-ret);
 }
 
+/* The device's name for acfleetd; "" (refused there) if it is gone. */
+static const char *dev_name(uint32_t ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		buf[0] = '\0';
+	return buf;
+}
+
 static int dev_index(const char *dev, uint32_t *ifindex)
 {
 	*ifindex = strlen(dev) < IF_NAMESIZE ? if_nametoindex(dev) : 0;
@@ -430,10 +438,14 @@ static int sa_add(struct kernel *k, uint32_t ifindex,
 	struct actun_sa sa;
 	int ret = kernel_sa_fill(&sa, c, dir);
 
+	if (!ret && fleet_feed_on(&k->fleet))
+		actun_sa_mark(&sa, ACTUN_SA_A_FLEET);
 	if (!ret)
 		ret = actun_sa_add(k->req, ifindex, &sa, &err);
 	else
 		actun_error_set(&err, -ret, "transform not supported by actun");
+	if (!ret && fleet_feed_on(&k->fleet))
+		fleet_feed_sa(&k->fleet, true, c->conn->actun_dev, &sa);
 	actun_sa_clear(&sa);	/* the keys were copied into it */
 	if (ret)
 		syslog(LOG_ERR, "tunnel %s: cannot add %s SA 0x%08x: %s",
@@ -448,12 +460,15 @@ static int sa_add(struct kernel *k, uint32_t ifindex,
 static int sa_del(struct kernel *k, uint32_t ifindex, const char *tunnel,
 		  uint32_t spi, uint8_t dir)
 {
+	char devbuf[IF_NAMESIZE];
 	struct actun_error err;
 	struct actun_sa sa;
 	int ret = sa_ident(&sa, tunnel, spi, dir);
 
 	if (!ret)
 		ret = actun_sa_del(k->req, ifindex, &sa, &err);
+	if ((!ret || ret == -ENOENT) && fleet_feed_on(&k->fleet))
+		fleet_feed_sa(&k->fleet, false, dev_name(ifindex, devbuf), &sa);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret)
@@ -468,13 +483,15 @@ static int route_op(struct kernel *k, uint32_t ifindex, const char *tunnel,
 {
 	struct actun_route_cfg r;
 	struct actun_error err;
-	char text[INET6_ADDRSTRLEN] = "?";
+	char text[INET6_ADDRSTRLEN] = "?", devbuf[IF_NAMESIZE];
 	int ret = kernel_route_fill(&r, tunnel, ts);
 
 	actun_error_clear(&err);
 	if (!ret)
 		ret = add ? actun_route_new(k->req, ifindex, &r, &err) :
 			    actun_route_del(k->req, ifindex, &r, &err);
+	if ((!ret || (!add && ret == -ENOENT)) && fleet_feed_on(&k->fleet))
+		fleet_feed_route(&k->fleet, add, dev_name(ifindex, devbuf), &r);
 	if (!ret || (!add && ret == -ENOENT))
 		return 0;
 	if (add && ret == -EEXIST)
@@ -825,6 +842,7 @@ int kernel_open(struct kernel *k, kernel_expired_fn expired, void *arg)
 	int ret, fl;
 
 	memset(k, 0, sizeof(*k));
+	fleet_feed_init(&k->fleet, NULL);
 	k->mon_fd = LOOP_FD_INIT;
 	k->expired = expired;
 	k->arg = arg;
@@ -877,4 +895,14 @@ void kernel_close(struct kernel *k)
 	actun_sock_close(k->mon);
 	actun_sock_close(k->req);
 	k->mon = k->req = NULL;
+	fleet_feed_close(&k->fleet);
+}
+
+void kernel_set_fleet(struct kernel *k, const char *path)
+{
+	fleet_feed_close(&k->fleet);
+	fleet_feed_init(&k->fleet, path);
+	if (fleet_feed_on(&k->fleet))
+		syslog(LOG_INFO, "fleet: SAs and routes are replicated through %s",
+		       k->fleet.path);
 }

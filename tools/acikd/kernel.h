@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "actun.h"
+#include "fleet_feed.h"
 #include "ike.h"
 #include "loop.h"
 
@@ -50,6 +51,8 @@ struct kernel_hash {
  * @by_in: installed pairs by inbound SPI (unique in the namespace)
  * @by_out: the same pairs by (device, tunnel, outbound SPI)
  * @routes: per tunnel, the routes added with its first Child SA
+ * @fleet: where SAs and routes go to be replicated (fleet_feed.h); its
+ *	SAs are fleet SAs (ACTUN_SA_A_FLEET)
  */
 struct kernel {
 	struct actun_sock *req;
@@ -60,6 +63,7 @@ struct kernel {
 	struct kernel_hash by_in;
 	struct kernel_hash by_out;
 	struct kernel_hash routes;
+	struct fleet_feed fleet;
 };
 
 /*
@@ -67,6 +71,11 @@ struct kernel {
  * the "config" group. -ENOENT: the actun module is not loaded. Logged.
  */
 int kernel_open(struct kernel *k, kernel_expired_fn expired, void *arg);
+/*
+ * Replicate what is installed from now on through acfleetd's socket at
+ * @path (acikd.conf "fleet"); NULL or "": this edge only.
+ */
+void kernel_set_fleet(struct kernel *k, const char *path);
 /* Close the sockets and forget the bookkeeping; removes nothing. */
 void kernel_close(struct kernel *k);
 

@@ -449,6 +449,8 @@ static int start(struct acikd *d)
 	if (!ret)
 		ret = kernel_open(d->kern, on_expired, d);
 	if (!ret)
+		kernel_set_fleet(d->kern, d->cfg->fleet_path);
+	if (!ret)
 		ret = loop_add(&d->loop, &d->kern->mon_fd, on_monitor, d,
 			       EPOLLIN);
 	/* the control socket before the UDP sockets: it is what tells a
