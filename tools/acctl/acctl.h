@@ -78,6 +78,10 @@ void sa_print_expire(struct acctl *ac, const struct actun_sa *sa);
 int do_fleet(struct acctl *ac, int argc, char **argv);
 void fleet_print(struct acctl *ac, const struct actun_fleet *fleet);
 
+/* fleet_agent.c: the fleet agent's status file */
+int fleet_wait(struct acctl *ac, int argc, char **argv);
+int fleet_agent(struct acctl *ac, int argc, char **argv);
+
 /* socket.c */
 int do_socket(struct acctl *ac, int argc, char **argv);
 

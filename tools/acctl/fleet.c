@@ -17,6 +17,8 @@ static void fleet_usage(FILE *fp)
 "Usage: acctl fleet set server-id ID [ epoch EPOCH lease MS [ renew ] ]\n"
 "       acctl fleet release\n"
 "       acctl fleet { show | list }\n"
+"       acctl fleet wait [ status FILE ] [ timeout SECONDS ]\n"
+"       acctl fleet agent [ status FILE ]\n"
 "       acctl fleet help\n"
 "\n"
 "ID      this server's id in its fleet, 0 to 65535, unique across the fleet;\n"
@@ -43,7 +45,14 @@ static void fleet_usage(FILE *fp)
 "The identity and the claim belong to the network namespace, not to a\n"
 "device. show prints \"server-id ID epoch EPOCH lease-left Nms\" (0ms once\n"
 "the lease ran out) or \"server-id ID claim none\", and is the default\n"
-"command. Numbers are decimal, or hexadecimal with 0x.\n");
+"command. Numbers are decimal, or hexadecimal with 0x.\n"
+"\n"
+"wait and agent read the status file of the fleet agent acfleetd(8), FILE\n"
+"(default /run/actun/fleet.status). wait returns 0 once it says \"ready 1\":\n"
+"the edge's actun holds every SA and route of the fleet store and holds a\n"
+"valid claim, so the anycast address may be announced; 1 after SECONDS\n"
+"(default 60, 0 to look once) without. agent prints the file (\"KEY VALUE\"\n"
+"lines; with -j one object): claim, store connection, records, refusals.\n");
 }
 
 /*
@@ -227,6 +236,8 @@ static const struct acctl_cmd fleet_cmds[] = {
 	{ "release", fleet_release, "drop the claim" },
 	{ "show",    fleet_show,    "print them" },
 	{ "list",    fleet_show,    "the same as show" },
+	{ "wait",    fleet_wait,    "wait until the fleet agent is ready" },
+	{ "agent",   fleet_agent,   "print the fleet agent's status" },
 };
 
 int do_fleet(struct acctl *ac, int argc, char **argv)
