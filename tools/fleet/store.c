@@ -217,7 +217,7 @@ int store_id_take(struct fleet_store *st, uint16_t id, const char *holder,
 	s = kvStore_CreateString(rev, st->ids, key, holder);
 	ret = store_errno(s);
 	if (ret <= 0)
-		return ret;
+		return ret;	/* *rev is ours, or we hold nothing */
 	/* Held, or released: a released claim is taken over at its revision. */
 	s = kvStore_Get(&e, st->ids, key);
 	if (s == NATS_NOT_FOUND)
@@ -243,9 +243,15 @@ int store_id_renew(struct fleet_store *st, uint16_t id, const char *holder,
 	char key[32];
 	int ret;
 
+	uint64_t got;
+
+	/* libnats zeroes the revision it returns on any failure: never let
+	 * a timeout cost us the revision our next renewal needs */
 	id_key(key, sizeof(key), "id", id);
-	ret = store_errno(kvStore_UpdateString(rev, st->ids, key, holder,
+	ret = store_errno(kvStore_UpdateString(&got, st->ids, key, holder,
 					       *rev));
+	if (!ret)
+		*rev = got;
 	return ret > 0 ? -ESTALE : ret;
 }
 
@@ -254,8 +260,10 @@ int store_id_release(struct fleet_store *st, uint16_t id, uint64_t rev)
 	char key[32];
 	int ret;
 
+	uint64_t got;
+
 	id_key(key, sizeof(key), "id", id);
-	ret = store_errno(kvStore_UpdateString(&rev, st->ids, key, RELEASED,
+	ret = store_errno(kvStore_UpdateString(&got, st->ids, key, RELEASED,
 					       rev));
 	return ret > 0 ? -ESTALE : ret;
 }
@@ -290,6 +298,9 @@ int store_epoch_next(struct fleet_store *st, uint16_t id, uint16_t *epoch)
 	for (tries = 0; tries < 8; tries++) {
 		s = kvStore_Get(&e, st->epochs, key);
 		if (s == NATS_NOT_FOUND) {
+			/* never written, or deleted: then the update below
+			 * fails (-EIO after the tries) and the id is not used
+			 * rather than its epochs started over */
 			last = 0;
 			rev = 0;
 		} else if ((ret = store_errno(s))) {
@@ -308,10 +319,10 @@ int store_epoch_next(struct fleet_store *st, uint16_t id, uint16_t *epoch)
 		if (last >= 65535)
 			return -ERANGE;
 		snprintf(val, sizeof(val), "%lu", last + 1);
-		if (rev)
-			s = kvStore_UpdateString(&got, st->epochs, key, val, rev);
-		else
-			s = kvStore_CreateString(&got, st->epochs, key, val);
+		/* rev 0: "expect no message at all"; unlike a create, it
+		 * fails over a delete marker, so a deleted epoch.N never
+		 * starts the epochs again at 1 */
+		s = kvStore_UpdateString(&got, st->epochs, key, val, rev);
 		ret = store_errno(s);
 		if (ret < 0)
 			return ret;
