@@ -783,16 +783,28 @@ int actun_nl_fleet_set(struct sk_buff *skb, struct genl_info *info)
 	notify = actun_nl_notify_alloc(info);
 	if (IS_ERR(notify))
 		return PTR_ERR(notify);
+	/*
+	 * A new pair: senders that read the old claim, and the SAs they
+	 * hold, finish first, so that no SA deleted before the agent listed
+	 * the SAs of the new epoch can still send under it.
+	 */
+	if (op == ACTUN_NL_FLEET_CLAIM)
+		synchronize_net();
 	err = actun_nl_fleet_apply(&actun_net(net)->fleet, op, tb, info, notify,
 				   &dropped);
 	if (err) {
 		nlmsg_free(notify);
 		return err;
 	}
-	/* SAs report the claim: a dump across this change is torn. */
-	actun_net_changed(net);
-	/* No packet takes a dropped claim once the request returns. */
-	if (dropped)
+	/* SAs report the claim's pair: a dump across a change is torn (a
+	 * renewal changes no pair, and comes every few seconds).
+	 */
+	if (op != ACTUN_NL_FLEET_RENEW)
+		actun_net_changed(net);
+	/* No packet takes a dropped or replaced claim once the request
+	 * returns.
+	 */
+	if (dropped || op == ACTUN_NL_FLEET_CLAIM)
 		synchronize_net();
 	return 0;
 }

@@ -43,6 +43,8 @@ static int feed_connect(struct fleet_feed *f)
 	f->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (f->fd < 0)
 		return -errno;
+	/* room for a burst of rekeys while acfleetd is busy */
+	setsockopt(f->fd, SOL_SOCKET, SO_SNDBUF, &(int){ 1 << 20 }, sizeof(int));
 	if (connect(f->fd, (struct sockaddr *)&sun, sizeof(sun))) {
 		int ret = -errno;
 
@@ -64,9 +66,10 @@ static int feed_send(struct fleet_feed *f, const void *buf, size_t len)
 		    (ssize_t)len)
 			return 0;
 		ret = -errno;
-		fleet_feed_close(f);
 		if (ret == -EAGAIN)
-			break;	/* acfleetd is behind: do not wait for it */
+			break;	/* acfleetd is behind: keep the connection
+				 * (and the order), do not wait */
+		fleet_feed_close(f);
 	}
 	return ret;
 }

@@ -273,10 +273,14 @@ static int agent_run(struct agent *ag)
 	if (ret)
 		return ret < 0 ? -1 : 0;
 	fleet_log(LOG_INFO, "store buckets ready");
-	if (replica_start(&ag->replica, &ag->conf, ag->st, &ag->key) ||
-	    publisher_open(&ag->pub, ag->socket_path, ag->st, &ag->key,
-			   &ag->replica))
+	claim_reset_kernel(&ag->claim);
+	if (replica_start(&ag->replica, &ag->conf, ag->st, &ag->key))
 		return -1;
+	if (publisher_open(&ag->pub, ag->socket_path, ag->st, &ag->key,
+			   &ag->replica)) {
+		replica_stop(&ag->replica);
+		return -1;
+	}
 	for (;;) {
 		wait = claim_run(&ag->claim, claim_now_ms());
 		if (publisher_flush(&ag->pub) && wait > 200)

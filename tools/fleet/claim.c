@@ -247,6 +247,16 @@ int64_t claim_run(struct claim *c, int64_t now)
 	return c->next_ms > now ? c->next_ms - now : 0;
 }
 
+void claim_reset_kernel(struct claim *c)
+{
+	kernel_release(c);
+}
+
+bool claim_valid(const struct claim *c, int64_t now)
+{
+	return c->held && kernel_lease_ms(c, now) > 0;
+}
+
 void claim_release(struct claim *c)
 {
 	if (!c->held)

@@ -63,6 +63,16 @@ void claim_init(struct claim *c, const struct fleet_conf *conf,
  */
 int64_t claim_run(struct claim *c, int64_t now);
 
+/*
+ * Drop whatever claim actun holds, before anything else: one that an
+ * earlier acfleetd of this namespace left may be in its lease still, and
+ * this one does not know which SAs sent under it.
+ */
+void claim_reset_kernel(struct claim *c);
+
+/* The claim is held and actun's lease of it has not run out at @now. */
+bool claim_valid(const struct claim *c, int64_t now);
+
 /* Give the claim back (store and kernel), on the way out. */
 void claim_release(struct claim *c);
 

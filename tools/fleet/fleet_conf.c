@@ -251,5 +251,12 @@ int fleet_conf_load(const char *path, struct fleet_conf *conf,
 			return -1;
 		}
 	}
+	/* a renewal that waits for the store must leave time for another */
+	if (conf->timeout_ms * 3 > conf->lease_s * 1000) {
+		snprintf(err, FLEET_ERR_LEN,
+			 "%s: timeout (%u ms) must be at most a third of the lease (%u s)",
+			 path, conf->timeout_ms, conf->lease_s);
+		return -1;
+	}
 	return 0;
 }

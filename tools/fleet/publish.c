@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -153,8 +154,16 @@ static void op_submit(struct publisher *p, struct publish_op *op)
 int publisher_flush(struct publisher *p)
 {
 	struct publish_op *op;
+	struct timespec t0, t;
 
+	/* a slice at a time: the claim's renewals must not wait for a
+	 * long queue (acfleetd's loop calls again soon) */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((op = p->head)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000 > PUBLISH_SLICE_MS)
+			return 1;
 		if (op_send(p, op))
 			return 1;
 		p->head = op->next;
@@ -254,10 +263,15 @@ refuse:
 	fleet_log(LOG_WARN, "refused a message from acikd: %s", why);
 }
 
-static void client_drop(struct publisher *p, int i)
+/* Drop the closed clients (-1), keeping the others in order. */
+static void client_compact(struct publisher *p)
 {
-	close(p->clients[i]);
-	p->clients[i] = p->clients[--p->n_clients];
+	int i, k = 0;
+
+	for (i = 0; i < p->n_clients; i++)
+		if (p->clients[i] >= 0)
+			p->clients[k++] = p->clients[i];
+	p->n_clients = k;
 }
 
 void publisher_handle(struct publisher *p, const struct pollfd *pfd, int n)
@@ -266,8 +280,11 @@ void publisher_handle(struct publisher *p, const struct pollfd *pfd, int n)
 	ssize_t len;
 	int i, fd;
 
-	/* clients first: their indexes in @pfd are those of p->clients */
-	for (i = n - 2; i >= 0; i--) {
+	/* clients first, oldest connection first (a reconnected acikd's
+	 * newer messages after its older ones); their indexes in @pfd are
+	 * those of p->clients, which client_drop() then compacts
+	 */
+	for (i = 0; i < n - 1; i++) {
 		if (!pfd[1 + i].revents)
 			continue;
 		for (;;) {
@@ -277,11 +294,14 @@ void publisher_handle(struct publisher *p, const struct pollfd *pfd, int n)
 				OPENSSL_cleanse(buf, len);
 				continue;
 			}
-			if (len == 0 || (errno != EAGAIN && errno != EINTR))
-				client_drop(p, i);
+			if (len == 0 || (errno != EAGAIN && errno != EINTR)) {
+				close(p->clients[i]);
+				p->clients[i] = -1;
+			}
 			break;
 		}
 	}
+	client_compact(p);
 	if (!(pfd[0].revents & POLLIN))
 		return;
 	while ((fd = accept4(p->listen_fd, NULL, NULL,

@@ -17,6 +17,8 @@ struct replica;
 struct publish_op;
 
 #define PUBLISH_MAX_CLIENTS	64
+/* How long one publisher_flush() may write queued records. */
+#define PUBLISH_SLICE_MS	100
 /* Writes that may wait for the store; more are dropped (and counted). */
 #define PUBLISH_QUEUE_MAX	100000
 

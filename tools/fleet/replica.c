@@ -24,6 +24,9 @@
 #include "replica.h"
 #include "store.h"
 
+/* A resync leaves SAs younger than this alone (see resync_sa()). */
+#define RESYNC_GRACE_S	30
+
 const char *const replica_refusal_names[REPLICA_N_REFUSALS] = {
 	[REFUSED_SEAL] = "refused_seal",
 	[REFUSED_CONTENT] = "refused_content",
@@ -61,8 +64,9 @@ static int lifetimes_left(uint8_t *nest, size_t len, int64_t age_s)
 
 	if (age_s < 0)
 		age_s = 0;
-	nla_parse_nested(tb, ACTUN_SA_A_MAX, (struct nlattr *)nest, NULL);
-	(void)len;
+	(void)len;	/* record_parse() checked the nest's length */
+	if (nla_parse_nested(tb, ACTUN_SA_A_MAX, (struct nlattr *)nest, NULL))
+		return -1;
 	if (tb[ACTUN_SA_A_HARD_SECONDS]) {
 		hard = nla_get_u64(tb[ACTUN_SA_A_HARD_SECONDS]);
 		if (hard && (uint64_t)age_s >= hard)
@@ -192,10 +196,13 @@ static void apply_put(struct replica *r, const struct store_change *c)
 		ret = actun_add_raw(r->sock, rec.kind, ifindex, rec.nest,
 				    rec.nest_len, &err);
 	}
-	if (!ret) {
-		r->installed++;
+	if (!ret || ret == -EEXIST) {
+		/* in actun now (ours, or acikd's): it may send in this epoch */
 		if (out)
 			strset_add(&r->held, c->key);
+	}
+	if (!ret) {
+		r->installed++;
 		r->lag_ms = wall_ms() - (int64_t)rec.created_ms;
 	}
 	pthread_mutex_unlock(&r->lock);
@@ -208,7 +215,8 @@ static void apply_put(struct replica *r, const struct store_change *c)
 		count(r, REFUSED_ACTUN, c->key, err.msg);
 		goto out;
 	}
-	fleet_log(LOG_DEBUG, "installed %s", c->key);
+	fleet_log(LOG_DEBUG, "installed %s lag_ms %lld", c->key,
+		  (long long)(wall_ms() - (int64_t)rec.created_ms));
 out:
 	if (c->len > 0)
 		OPENSSL_cleanse(plain, c->len);
@@ -266,8 +274,8 @@ static void apply_del(struct replica *r, const char *key)
 	pthread_mutex_lock(&r->lock);
 	strset_del(&r->live, key);
 	strset_del(&r->pending, key);
-	/* no record of it comes again: the key is never published twice */
-	strset_del(&r->held, key);
+	/* @held keeps the key: an old sealed record put back under its name
+	 * must not install the SA again in this epoch */
 	pthread_mutex_unlock(&r->lock);
 	snprintf(copy, sizeof(copy), "%s", key);
 	n = key_tokens(copy, tok);
@@ -307,8 +315,9 @@ static int dev_of_tunnel(const struct actun_tunnel_cfg *t, void *arg)
 	for (i = 0; i < d->n; i++)
 		if (d->ifindex[i] == t->ifindex)
 			return 0;
-	if (d->n < (int)(sizeof(d->ifindex) / sizeof(d->ifindex[0])))
-		d->ifindex[d->n++] = t->ifindex;
+	if (d->n == (int)(sizeof(d->ifindex) / sizeof(d->ifindex[0])))
+		return -E2BIG;	/* a partial list would fail open */
+	d->ifindex[d->n++] = t->ifindex;
 	return 0;
 }
 
@@ -339,6 +348,10 @@ static int resync_sa(const struct actun_sa *sa, void *arg)
 
 	if (!actun_sa_has(sa, ACTUN_SA_A_FLEET) ||
 	    !if_indextoname(sa->ifindex, dev))
+		return 0;
+	/* acikd installs first and tells the agent afterwards: a young SA
+	 * may be on its way to the store */
+	if (!actun_sa_has(sa, ACTUN_SA_A_AGE) || sa->age < RESYNC_GRACE_S)
 		return 0;
 	snprintf(key, sizeof(key), "sa.%s.%s.%s.%08x", dev, sa->tunnel_name,
 		 sa->dir == ACTUN_SA_DIR_IN ? "in" : "out", sa->spi);
@@ -384,7 +397,8 @@ static void watch_pass(struct replica *r, struct store_watch *w)
 	pthread_mutex_lock(&r->lock);
 	strset_clear(&r->live);
 	pthread_mutex_unlock(&r->lock);
-	while (!r->stop && !r->rewatch) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&r->rewatch, __ATOMIC_ACQUIRE)) {
 		ret = store_obj_next(w, &c, 250);
 		if (ret < 0)
 			return;
@@ -425,18 +439,17 @@ static void *replica_main(void *arg)
 	struct replica *r = arg;
 	struct store_watch *w;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		if (store_obj_watch(r->st, &w)) {
 			usleep(250 * 1000);
 			continue;
 		}
 		watch_pass(r, w);
 		store_obj_unwatch(w);
-		if (r->rewatch) {
+		if (__atomic_exchange_n(&r->rewatch, false, __ATOMIC_ACQ_REL)) {
 			fleet_log(LOG_INFO, "new epoch: every record again");
-			r->rewatch = false;
 			replica_reopen(r);
-		} else if (!r->stop) {
+		} else if (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 			fleet_log(LOG_WARN, "store watch broke: watching again");
 		}
 	}
@@ -455,6 +468,8 @@ int replica_start(struct replica *r, const struct fleet_conf *conf,
 	strset_init(&r->held);
 	strset_init(&r->live);
 	strset_init(&r->pending);
+	/* nothing known of the SAs actun holds until the first epoch */
+	r->held_all = true;
 	pthread_mutex_init(&r->lock, NULL);
 	if (actun_sock_open(&r->sock, &err)) {
 		fleet_log(LOG_ERR, "%s", err.msg);
@@ -473,7 +488,7 @@ int replica_start(struct replica *r, const struct fleet_conf *conf,
 void replica_stop(struct replica *r)
 {
 	if (r->running) {
-		r->stop = true;
+		__atomic_store_n(&r->stop, true, __ATOMIC_RELEASE);
 		pthread_join(r->thread, NULL);
 		r->running = false;
 	}
@@ -532,7 +547,9 @@ void replica_epoch_begin(struct replica *r, struct actun_sock *sock)
 void replica_epoch_end(struct replica *r, struct actun_sock *sock)
 {
 	hold_present(r, sock);
-	/* what actun lost (a module reload) may now be installed again */
-	r->rewatch = true;
+	/* what actun lost (a module reload) may now be installed again;
+	 * not ready until that pass and its resync are done */
+	r->ready = false;
+	__atomic_store_n(&r->rewatch, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&r->lock);
 }

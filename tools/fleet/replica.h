@@ -46,9 +46,8 @@ extern const char *const replica_refusal_names[REPLICA_N_REFUSALS];
  * @lock: protects everything below
  * @held: record keys of outbound SAs actun held at some time in the
  *	current epoch (installed by us, by acikd, or there when the epoch
- *	began); none of them is installed again until the epoch changes.
- *	A key leaves it when its record is deleted: no record of that SA
- *	comes again
+ *	began); none of them is installed again until the epoch changes,
+ *	whatever the store says meanwhile (a deleted record put back, say)
  * @held_all: actun's SAs could not be listed at the epoch's start: no
  *	outbound SA is installed in this epoch
  * @live: keys of the records in the bucket, as far as the watch got
@@ -68,8 +67,8 @@ struct replica {
 	struct actun_sock *sock;
 	pthread_t thread;
 	bool running;
-	volatile bool stop;
-	volatile bool rewatch;
+	bool stop;	/* __atomic: set by the main thread */
+	bool rewatch;	/* __atomic: set by the main thread, taken here */
 
 	pthread_mutex_t lock;
 	struct strset held;

@@ -29,7 +29,7 @@ static void status_print(FILE *fp, const struct status *st)
 	/* ready: every record is in actun and actun may send on them */
 	fprintf(fp, "ready %d\nrecords %zu\ninstalled %" PRIu64
 		"\nremoved %" PRIu64 "\nlag_ms %" PRId64 "\n",
-		r->ready && st->claim->held,
+		r->ready && claim_valid(st->claim, claim_now_ms()),
 		r->live.n, r->installed, r->removed, r->lag_ms);
 	for (i = 0; i < REPLICA_N_REFUSALS; i++)
 		fprintf(fp, "%s %" PRIu64 "\n", replica_refusal_names[i],

@@ -134,14 +134,14 @@ static void test_conf(void **state)
 	(void)state;
 	assert_int_equal(conf_from("# a fleet\n"
 				   "servers = nats://10.0.0.1:4222, nats://10.0.0.2:4222\n"
-				   "name = edge-7\nserver-ids = 10-20\nlease = 5\n"
+				   "name = edge-7\nserver-ids = 10-20\nlease = 6\n"
 				   "key-file = /etc/actun/fleet.key\n", &c, err), 0);
 	assert_int_equal(c.n_servers, 2);
 	assert_string_equal(c.servers[1], "nats://10.0.0.2:4222");
 	assert_string_equal(c.name, "edge-7");
 	assert_int_equal(c.id_min, 10);
 	assert_int_equal(c.id_max, 20);
-	assert_int_equal(c.lease_s, 5);
+	assert_int_equal(c.lease_s, 6);
 	assert_int_equal(c.replicas, 3);
 	assert_string_equal(c.key_file, "/etc/actun/fleet.key");
 
@@ -160,6 +160,8 @@ static void test_conf(void **state)
 	assert_int_equal(conf_from("servers = nats://a:1\nname = a.b\n", &c, err), -1);
 	assert_int_equal(conf_from("servers = nats://a:1\nkey-file = fleet.key\n",
 				   &c, err), -1);
+	assert_int_equal(conf_from("servers = nats://a:1\nlease = 5\n", &c, err), -1);
+	assert_non_null(strstr(err, "at most a third of the lease"));
 	assert_int_equal(conf_from("servers = nats://a:1\nlease\n", &c, err), -1);
 	assert_non_null(strstr(err, "key = value"));
 }
