@@ -281,13 +281,16 @@ done
 listening() {
 	local i
 	for i in $(seq 50); do
-		[[ $(ip netns exec edge ss -tlnH 'sport >= :5201 and sport <= :5202' | wc -l) == 2 ]] &&
+		[[ $(ip netns exec edge ss -tlnH 'sport >= :5201 and sport <= :5202' | wc -l) == 2 &&
+		   $(ip netns exec edge ss -ulnH 'sport >= :5301 and sport <= :5302' | wc -l) == 2 ]] &&
 			return 0
 		sleep 0.1
 	done
 	return 1
 }
-check "the iperf3 servers listen on the edge's 10.1.0.1" listening
+# (seq-recv is python: under load it can take seconds to bind, and
+# datagrams sent before that are refused, ECONNREFUSED, and lost)
+check "the iperf3 servers and seq-recv listen on the edge's 10.1.0.1" listening
 port=5200
 for c in "${CASES[@]}"; do
 	read -r name addr lan _ <<<"$c"

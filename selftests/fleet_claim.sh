@@ -16,6 +16,8 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/topology.sh"
 source "$(dirname "$0")/lib/nats.sh"
+# a JetStream leader election after a node's loss takes seconds under TCG
+FLEET_LEASE=6
 source "$(dirname "$0")/lib/fleet.sh"
 
 begin "fleet: server id claims, epochs and leases in a NATS cluster"
