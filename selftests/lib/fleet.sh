@@ -9,8 +9,8 @@
 #                              ("server-ids = 3-3")
 #   fleet_start EDGE           start acfleetd in EDGE (log: $NATS_DIR/EDGE.log,
 #                              socket $NATS_DIR/EDGE.sock, status file
-#                              $NATS_DIR/EDGE.status); its pid is in
-#                              FLEET_PID[EDGE]
+#                              $NATS_DIR/EDGE.status, FLEET_ARGS: more
+#                              options); its pid is in FLEET_PID[EDGE]
 #   fleet_status EDGE KEY      a value of EDGE's status file (acfleetd(8))
 #   fleet_wait_ready EDGE [S]  wait until EDGE's agent says "ready 1"
 #                              (acctl fleet wait)
@@ -53,7 +53,7 @@ fleet_conf() {
 fleet_start() {
 	local e=$1
 	[[ -e $NATS_DIR/$e.conf ]] || fleet_conf "$e"
-	ip netns exec "$e" "$ACFLEETD" -c "$NATS_DIR/$e.conf" \
+	ip netns exec "$e" "$ACFLEETD" -c "$NATS_DIR/$e.conf" ${FLEET_ARGS:-} \
 		-s "$NATS_DIR/$e.sock" -S "$NATS_DIR/$e.status" \
 		>>"$NATS_DIR/$e.log" 2>&1 &
 	FLEET_PID[$e]=$!
