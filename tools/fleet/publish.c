@@ -30,6 +30,18 @@ struct publish_op {
 	uint8_t value[];
 };
 
+/* Someone accepts connections on @sun (a stale file refuses them). */
+static int socket_live(const struct sockaddr_un *sun)
+{
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0), live;
+
+	if (fd < 0)
+		return 0;
+	live = !connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	return live;
+}
+
 int publisher_open(struct publisher *p, const char *path,
 		   struct fleet_store *st, const struct fleet_key *key,
 		   struct replica *replica)
@@ -51,6 +63,13 @@ int publisher_open(struct publisher *p, const char *path,
 			      SOCK_NONBLOCK, 0);
 	if (p->listen_fd < 0)
 		goto fail;
+	/* a live socket belongs to a running acfleetd: do not take it */
+	if (socket_live(&sun)) {
+		fleet_log(LOG_ERR, "socket %s: another acfleetd is running", path);
+		close(p->listen_fd);
+		p->listen_fd = -1;
+		return -1;
+	}
 	unlink(path);
 	old = umask(077);	/* the socket carries keys */
 	if (bind(p->listen_fd, (struct sockaddr *)&sun, sizeof(sun))) {

@@ -105,6 +105,11 @@ static int route_parse(struct nlattr *nest, struct record *rec, char *key,
 		*why = "a route record has a family, a prefix and its length";
 		return -1;
 	}
+	if (nla_len(tb[ACTUN_ROUTE_A_FAMILY]) != 1 ||
+	    nla_len(tb[ACTUN_ROUTE_A_PREFIXLEN]) != 1) {
+		*why = "bad route family or prefix length";
+		return -1;
+	}
 	family = nla_get_u8(tb[ACTUN_ROUTE_A_FAMILY]);
 	n = family == AF_INET ? 4 : family == AF_INET6 ? 16 : 0;
 	plen = nla_get_u8(tb[ACTUN_ROUTE_A_PREFIXLEN]);

@@ -37,9 +37,10 @@ int fleet_key_load(const char *path, struct fleet_key *key, char *err)
 		snprintf(err, ERR_LEN, "fleet key %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (st.st_mode & 077) ||
+	    st.st_uid != geteuid()) {
 		snprintf(err, ERR_LEN,
-			 "fleet key %s: must be a regular file of mode 0600 (chmod 600)",
+			 "fleet key %s: must be a regular file of mode 0600 owned by this user (chmod 600)",
 			 path);
 		close(fd);
 		return -1;
@@ -76,10 +77,13 @@ static int gcm(const struct fleet_key *key, int enc, const uint8_t *nonce,
 	       const char *aad, const uint8_t *in, size_t len, uint8_t *out,
 	       uint8_t *tag)
 {
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	EVP_CIPHER_CTX *ctx;
 	int ok, n, fin;
 
-	if (!ctx || len > INT32_MAX)
+	if (len > INT32_MAX)
+		return -1;
+	ctx = EVP_CIPHER_CTX_new();
+	if (!ctx)
 		return -1;
 	ok = EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, key->bytes, nonce,
 			       enc) == 1 &&
