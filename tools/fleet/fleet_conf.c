@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,29 @@
 
 #include "fleet_conf.h"
 
-typedef int (*conf_parse_fn)(struct fleet_conf *conf, char *value,
+struct conf_key;
+
+typedef int (*conf_parse_fn)(struct fleet_conf *conf,
+			     const struct conf_key *key, char *value,
 			     const char **why);
 
+/**
+ * struct conf_key - one key of fleet.conf
+ * @name: as written in the file
+ * @parse: its parser
+ * @required: the file must give it
+ * @min: for parse_unsigned: the smallest value
+ * @max: for parse_unsigned: the largest value
+ * @field: for parse_unsigned: the unsigned int field of struct fleet_conf
+ * @why: for parse_unsigned: the message for a value out of range
+ */
 struct conf_key {
 	const char *name;
 	conf_parse_fn parse;
 	bool required;
+	unsigned long min, max;
+	size_t field;
+	const char *why;
 };
 
 static int parse_uint(const char *s, unsigned long min, unsigned long max,
@@ -50,7 +67,9 @@ static char *trim(char *s)
 	return s;
 }
 
-static int parse_servers(struct fleet_conf *conf, char *value, const char **why)
+static int parse_servers(struct fleet_conf *conf,
+			 const struct conf_key *key __attribute__((unused)),
+			 char *value, const char **why)
 {
 	char *save = NULL, *url;
 
@@ -76,7 +95,9 @@ static int parse_servers(struct fleet_conf *conf, char *value, const char **why)
 	return 0;
 }
 
-static int parse_name(struct fleet_conf *conf, char *value, const char **why)
+static int parse_name(struct fleet_conf *conf,
+			 const struct conf_key *key __attribute__((unused)),
+			 char *value, const char **why)
 {
 	const char *c;
 
@@ -94,7 +115,9 @@ static int parse_name(struct fleet_conf *conf, char *value, const char **why)
 	return 0;
 }
 
-static int parse_ids(struct fleet_conf *conf, char *value, const char **why)
+static int parse_ids(struct fleet_conf *conf,
+			 const struct conf_key *key __attribute__((unused)),
+			 char *value, const char **why)
 {
 	unsigned long lo, hi;
 	char *dash = strchr(value, '-');
@@ -111,45 +134,22 @@ static int parse_ids(struct fleet_conf *conf, char *value, const char **why)
 	return 0;
 }
 
-static int parse_lease(struct fleet_conf *conf, char *value, const char **why)
+static int parse_unsigned(struct fleet_conf *conf, const struct conf_key *key,
+			  char *value, const char **why)
 {
 	unsigned long v;
 
-	if (parse_uint(value, 2, 3600, &v)) {
-		*why = "lease is 2 to 3600 seconds";
+	if (parse_uint(value, key->min, key->max, &v)) {
+		*why = key->why;
 		return -1;
 	}
-	conf->lease_s = v;
+	*(unsigned int *)((char *)conf + key->field) = v;
 	return 0;
 }
 
-static int parse_replicas(struct fleet_conf *conf, char *value,
-			  const char **why)
-{
-	unsigned long v;
-
-	if (parse_uint(value, 1, 5, &v)) {
-		*why = "replicas is 1 to 5";
-		return -1;
-	}
-	conf->replicas = v;
-	return 0;
-}
-
-static int parse_timeout(struct fleet_conf *conf, char *value,
-			 const char **why)
-{
-	unsigned long v;
-
-	if (parse_uint(value, 100, 60000, &v)) {
-		*why = "timeout is 100 to 60000 ms";
-		return -1;
-	}
-	conf->timeout_ms = v;
-	return 0;
-}
-
-static int parse_key_file(struct fleet_conf *conf, char *value,
+static int parse_key_file(struct fleet_conf *conf,
+			 const struct conf_key *key __attribute__((unused)),
+			 char *value,
 			  const char **why)
 {
 	if (value[0] != '/' || strlen(value) >= FLEET_PATH_LEN) {
@@ -160,14 +160,20 @@ static int parse_key_file(struct fleet_conf *conf, char *value,
 	return 0;
 }
 
+#define UNSIGNED(f, lo, hi, text) \
+	.parse = parse_unsigned, .min = (lo), .max = (hi), \
+	.field = offsetof(struct fleet_conf, f), .why = (text)
+
 static const struct conf_key conf_keys[] = {
-	{ "servers",	parse_servers,	true },
-	{ "name",	parse_name,	false },
-	{ "server-ids",	parse_ids,	false },
-	{ "lease",	parse_lease,	false },
-	{ "replicas",	parse_replicas,	false },
-	{ "timeout",	parse_timeout,	false },
-	{ "key-file",	parse_key_file,	false },
+	{ .name = "servers", .parse = parse_servers, .required = true },
+	{ .name = "name", .parse = parse_name },
+	{ .name = "server-ids", .parse = parse_ids },
+	{ .name = "lease", UNSIGNED(lease_s, 2, 3600,
+				    "lease is 2 to 3600 seconds") },
+	{ .name = "replicas", UNSIGNED(replicas, 1, 5, "replicas is 1 to 5") },
+	{ .name = "timeout", UNSIGNED(timeout_ms, 100, 60000,
+				      "timeout is 100 to 60000 ms") },
+	{ .name = "key-file", .parse = parse_key_file },
 };
 
 #define N_KEYS (sizeof(conf_keys) / sizeof(conf_keys[0]))
@@ -206,7 +212,7 @@ static int conf_line(struct fleet_conf *conf, char *line, bool seen[N_KEYS],
 			return -1;
 		}
 		seen[i] = true;
-		return conf_keys[i].parse(conf, value, why);
+		return conf_keys[i].parse(conf, &conf_keys[i], value, why);
 	}
 	*why = "unknown key";
 	return -1;

@@ -37,7 +37,7 @@ struct fleet_conf {
 	uint16_t id_min;
 	uint16_t id_max;
 	unsigned int lease_s;
-	int replicas;
+	unsigned int replicas;
 	unsigned int timeout_ms;
 	char key_file[FLEET_PATH_LEN];
 };

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * fleet_load - play acikd for the fleet benchmark: send N Child SA pairs
- * (fleet SAs of tunnel TUNNEL on device DEV, random AES-GCM-128 keys) to
- * an acfleetd socket, all at once or at RATE pairs a second.
+ * (fleet SAs on device DEV, random AES-GCM-128 keys) to an acfleetd
+ * socket, all at once or at RATE pairs a second.
  *
- *	fleet_load SOCKET DEV TUNNEL N [RATE] [FIRST_SPI]
+ *	fleet_load SOCKET DEV TUNNEL N [RATE] [FIRST_SPI] [TUNNELS]
  *
  * SPIs: FIRST_SPI (default 0x10000000) + 2i (in) and + 2i + 1 (out).
+ * Pair i goes to tunnel TUNNEL, or with TUNNELS to TUNNEL<i % TUNNELS>
+ * (actun holds at most 512 SAs per tunnel).
  * Prints "sent N pairs in S s". Exit 0, or 1 with a message.
  */
 #include <errno.h>
@@ -76,8 +78,9 @@ int main(int argc, char **argv)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	double rate, start, due;
+	char tunnel[32];
 	uint32_t spi;
-	long n, i;
+	long n, i, tunnels;
 	int fd;
 
 	if (argc < 5) {
@@ -87,6 +90,7 @@ int main(int argc, char **argv)
 	n = atol(argv[4]);
 	rate = argc > 5 ? atof(argv[5]) : 0;
 	spi = argc > 6 ? strtoul(argv[6], NULL, 0) : 0x10000000;
+	tunnels = argc > 7 ? atol(argv[7]) : 0;
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", argv[1]);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
@@ -100,8 +104,13 @@ int main(int argc, char **argv)
 			while (now_s() < due)
 				usleep(1000);
 		}
-		if (send_sa(fd, argv[2], argv[3], ACTUN_SA_DIR_IN, spi + 2 * i) ||
-		    send_sa(fd, argv[2], argv[3], ACTUN_SA_DIR_OUT,
+		if (tunnels > 0)
+			snprintf(tunnel, sizeof(tunnel), "%s%ld", argv[3],
+				 i % tunnels);
+		else
+			snprintf(tunnel, sizeof(tunnel), "%s", argv[3]);
+		if (send_sa(fd, argv[2], tunnel, ACTUN_SA_DIR_IN, spi + 2 * i) ||
+		    send_sa(fd, argv[2], tunnel, ACTUN_SA_DIR_OUT,
 			    spi + 2 * i + 1)) {
 			fprintf(stderr, "fleet_load: send: %s\n", strerror(errno));
 			return 1;
