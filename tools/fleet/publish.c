@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -196,14 +195,6 @@ int publisher_flush(struct publisher *p)
 	return 0;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 /* A PUT: the record's plaintext sealed under its key. */
 static struct publish_op *op_put(struct publisher *p, const struct fleet_msg *m,
 				 const struct record *rec, const char *key)
@@ -222,7 +213,7 @@ static struct publish_op *op_put(struct publisher *p, const struct fleet_msg *m,
 		return NULL;
 	}
 	memcpy(hdr.dev, rec->dev, sizeof(hdr.dev));
-	hdr.created_ms = htobe64(wall_ms());
+	hdr.created_ms = htobe64(record_now_ms());
 	memcpy(plain, &hdr, sizeof(hdr));
 	memcpy(plain + sizeof(hdr), rec->nest, rec->nest_len);
 	record_aad(aad, sizeof(aad), key);

@@ -10,6 +10,7 @@
 #include <endian.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <netlink/attr.h>
 #include <linux/actun.h>
@@ -77,8 +78,7 @@ static int sa_parse(struct nlattr *nest, struct record *rec, char *key,
 		}
 		rec->hard_seconds = nla_get_u64(tb[ACTUN_SA_A_HARD_SECONDS]);
 	}
-	snprintf(key, RECORD_KEY_LEN, "sa.%s.%s.%s.%08x", rec->dev, rec->tunnel,
-		 rec->sa_dir == ACTUN_SA_DIR_IN ? "in" : "out", rec->sa_spi);
+	record_sa_key(key, rec->dev, rec->tunnel, rec->sa_dir, rec->sa_spi);
 	return 0;
 }
 
@@ -178,6 +178,21 @@ int record_open(const uint8_t *plain, size_t len, const char *key,
 	}
 	rec->created_ms = be64toh(hdr.created_ms);
 	return 0;
+}
+
+void record_sa_key(char *key, const char *dev, const char *tunnel,
+		   uint8_t dir, uint32_t spi)
+{
+	snprintf(key, RECORD_KEY_LEN, "sa.%s.%s.%s.%08x", dev, tunnel,
+		 dir == ACTUN_SA_DIR_IN ? "in" : "out", spi);
+}
+
+int64_t record_now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 void record_aad(char *aad, size_t len, const char *key)

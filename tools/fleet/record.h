@@ -87,6 +87,13 @@ int record_parse(uint8_t kind, const char *dev, const uint8_t *nest,
 int record_open(const uint8_t *plain, size_t len, const char *key,
 		struct record *rec, const char **why);
 
+/* The store key of an SA: "sa.DEV.TUNNEL.DIR.SPI" (RECORD_KEY_LEN bytes). */
+void record_sa_key(char *key, const char *dev, const char *tunnel,
+		   uint8_t dir, uint32_t spi);
+
+/* Wall clock in ms, the clock of struct record_hdr's created_ms. */
+int64_t record_now_ms(void);
+
 /* The store key's associated data for sealing: "actun-objects/KEY". */
 void record_aad(char *aad, size_t len, const char *key);
 

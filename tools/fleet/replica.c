@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <netlink/attr.h>
@@ -35,14 +34,6 @@ const char *const replica_refusal_names[REPLICA_N_REFUSALS] = {
 	[SKIPPED_EXPIRED] = "skipped_expired",
 	[SKIPPED_REUSE] = "skipped_reuse",
 };
-
-static int64_t wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 static void count(struct replica *r, enum replica_refusal why,
 		  const char *key, const char *text)
@@ -178,7 +169,7 @@ static void apply_put(struct replica *r, const struct store_change *c)
 	out = rec.kind == FLEET_OBJ_SA && rec.sa_dir == ACTUN_SA_DIR_OUT;
 	if (rec.kind == FLEET_OBJ_SA &&
 	    lifetimes_left((uint8_t *)rec.nest, rec.nest_len,
-			   (wall_ms() - (int64_t)rec.created_ms) / 1000)) {
+			   (record_now_ms() - (int64_t)rec.created_ms) / 1000)) {
 		count(r, SKIPPED_EXPIRED, c->key, "its hard lifetime has passed");
 		goto out;
 	}
@@ -203,7 +194,7 @@ static void apply_put(struct replica *r, const struct store_change *c)
 	}
 	if (!ret) {
 		r->installed++;
-		r->lag_ms = wall_ms() - (int64_t)rec.created_ms;
+		r->lag_ms = record_now_ms() - (int64_t)rec.created_ms;
 	}
 	pthread_mutex_unlock(&r->lock);
 	if (ret == -EALREADY)
@@ -216,7 +207,7 @@ static void apply_put(struct replica *r, const struct store_change *c)
 		goto out;
 	}
 	fleet_log(LOG_DEBUG, "installed %s lag_ms %lld", c->key,
-		  (long long)(wall_ms() - (int64_t)rec.created_ms));
+		  (long long)(record_now_ms() - (int64_t)rec.created_ms));
 out:
 	if (c->len > 0)
 		OPENSSL_cleanse(plain, c->len);
@@ -353,8 +344,7 @@ static int resync_sa(const struct actun_sa *sa, void *arg)
 	 * may be on its way to the store */
 	if (!actun_sa_has(sa, ACTUN_SA_A_AGE) || sa->age < RESYNC_GRACE_S)
 		return 0;
-	snprintf(key, sizeof(key), "sa.%s.%s.%s.%08x", dev, sa->tunnel_name,
-		 sa->dir == ACTUN_SA_DIR_IN ? "in" : "out", sa->spi);
+	record_sa_key(key, dev, sa->tunnel_name, sa->dir, sa->spi);
 	if (strset_has(&ctx->r->live, key) || strset_has(&ctx->r->pending, key))
 		return 0;
 	if (ctx->n == ctx->cap) {
@@ -517,8 +507,7 @@ static int held_sa(const struct actun_sa *sa, void *arg)
 	if (sa->dir != ACTUN_SA_DIR_OUT || !actun_sa_has(sa, ACTUN_SA_A_FLEET) ||
 	    !if_indextoname(sa->ifindex, dev))
 		return 0;
-	snprintf(key, sizeof(key), "sa.%s.%s.out.%08x", dev, sa->tunnel_name,
-		 sa->spi);
+	record_sa_key(key, dev, sa->tunnel_name, sa->dir, sa->spi);
 	return strset_add(&r->held, key);
 }
 
